@@ -1,0 +1,89 @@
+# Shared settings for scripts/k8s/*. Sourced, not executed.
+
+K8S_VERSION="${HOOKS_K8S_VERSION:-v1.34.4}"
+# Kubernetes 1.34 needs etcd 3.5+; Debian bookworm only has 3.4.
+ETCD_VERSION="${HOOKS_ETCD_VERSION:-v3.5.21}"
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+K8S_SCRIPTS="$REPO_ROOT/scripts/k8s"
+
+CACHE_DIR="${HOOKS_CACHE_DIR:-/var/cache/container-hooks}"
+K8S_BIN="$CACHE_DIR/k8s/$K8S_VERSION/bin"
+ETCD_BIN="$CACHE_DIR/etcd/$ETCD_VERSION/bin"
+PAUSE_BIN="$CACHE_DIR/pause/bin"
+
+STATE_DIR="${HOOKS_K8S_STATE_DIR:-/var/lib/container-hooks-k8s}"
+LOG_DIR="$STATE_DIR/logs"
+RUN_DIR="$STATE_DIR/run"
+PKI_DIR="$STATE_DIR/pki"
+CONF_DIR="$STATE_DIR/config"
+WORK_DIR="$STATE_DIR/work"
+
+CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
+CNI_CONF_DIR="$STATE_DIR/cni/net.d"
+CNI_BIN_DIR=/usr/lib/cni
+CNI_BRIDGE=chooks0
+POD_CIDR=10.244.0.0/24
+SERVICE_CIDR=10.96.0.0/16
+FIRST_SERVICE_IP=10.96.0.1
+
+APISERVER_PORT=6443
+APISERVER_URL="https://127.0.0.1:$APISERVER_PORT"
+ETCD_CLIENT_URL=http://127.0.0.1:23790
+ETCD_PEER_URL=http://127.0.0.1:23800
+
+PAUSE_IMAGE=registry.k8s.io/pause:container-hooks
+TEST_NAMESPACE=hooks-test
+RUNNER_POD=runner-0
+RUNNER_CLAIM=runner-0-work
+HOOK_SA=hook
+
+ADMIN_KUBECONFIG="$CONF_DIR/admin.kubeconfig"
+HOOK_KUBECONFIG="$CONF_DIR/hook.kubeconfig"
+
+NODE_NAME="$(hostname | tr '[:upper:]' '[:lower:]')"
+
+log() { printf '[k8s %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+kubectl_admin() { "$K8S_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+# The address the node registers with: the default route's source address (no traffic is sent).
+node_ip() {
+  local ip
+  ip="$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") { print $(i + 1); exit } }')"
+  [[ -n $ip ]] || ip="$(hostname -I | awk '{print $1}')"
+  [[ -n $ip ]] || die "could not find a non-loopback IPv4 address for the node"
+  echo "$ip"
+}
+
+# Waits until "$@" succeeds, for at most $1 seconds.
+wait_for() {
+  local timeout=$1 what=$2 start=$SECONDS
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS - start >= timeout)); then
+      die "timed out after ${timeout}s waiting for $what"
+    fi
+    sleep 0.5
+  done
+}
+
+pid_alive() {
+  local pidfile="$RUN_DIR/$1.pid"
+  [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+# Starts a daemon unless its pidfile points to a live process.
+# The `nohup … &` is its own statement so that $! is the daemon itself.
+start_daemon() {
+  local name=$1
+  shift
+  if pid_alive "$name"; then
+    log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"
+    return 0
+  fi
+  log "starting $name"
+  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+}

@@ -1,0 +1,3 @@
+module container-hooks.local/pause
+
+go 1.22

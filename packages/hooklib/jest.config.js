@@ -1,1 +1,6 @@
-module.exports = { ...require('../../jest.config.base.js') }
+module.exports = {
+  ...require('../../jest.config.base.js'),
+  collectCoverageFrom: ['src/**/*.ts'],
+  coverageReporters: ['text-summary'],
+  coverageThreshold: { global: { lines: 90 } }
+}

@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.config.base.js') }
+const base = require('../../jest.config.base.js')
+
+module.exports = {
+  ...base,
+  transform: { ...base.transform, '^.+\\.m?js$': '<rootDir>/jest.esm-transform.js' },
+  transformIgnorePatterns: []
+}

@@ -1,2 +1,4 @@
 export * from './protocol'
 export * from './errors'
+export * from './create-options'
+export * from './service-alias'

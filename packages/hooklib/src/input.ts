@@ -1,0 +1,54 @@
+import type { z } from 'zod'
+import { describeIssues } from './describe-value'
+import { InputError } from './errors'
+import {
+  cleanupJobArgsSchema,
+  containerStepArgsSchema,
+  envelopeSchema,
+  prepareJobArgsSchema,
+  scriptStepArgsSchema
+} from './input-schema'
+import type { Command, HookInput } from './protocol'
+
+const ARGS_SCHEMAS: Record<Command, z.ZodType> = {
+  prepare_job: prepareJobArgsSchema,
+  cleanup_job: cleanupJobArgsSchema,
+  run_script_step: scriptStepArgsSchema,
+  run_container_step: containerStepArgsSchema
+}
+
+function invalid(detail: string): InputError {
+  return new InputError(`Invalid hook input: ${detail}`)
+}
+
+/** Parses and validates the runner's stdin payload; throws a one-line InputError. */
+export function parseInput(text: string): HookInput {
+  if (text.trim() === '') {
+    throw invalid('stdin was empty; the runner sends one line of JSON')
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw invalid(`stdin is not JSON (${(err as Error).message})`)
+  }
+  const envelope = envelopeSchema.safeParse(data)
+  if (!envelope.success) {
+    throw invalid(describeIssues(envelope.error.issues, data))
+  }
+  const { command, args } = envelope.data
+  const parsedArgs = ARGS_SCHEMAS[command].safeParse(args ?? {})
+  if (!parsedArgs.success) {
+    throw invalid(describeIssues(parsedArgs.error.issues, args, ['args']))
+  }
+  return { ...envelope.data, args: parsedArgs.data } as HookInput
+}
+
+/** Reads the whole stream (the runner closes stdin after one line) and parses it. */
+export async function readInput(stream: NodeJS.ReadableStream = process.stdin): Promise<HookInput> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  }
+  return parseInput(Buffer.concat(chunks).toString('utf8'))
+}

@@ -1,0 +1,180 @@
+import { CancelledError, HookError, ResponseError } from './errors'
+import { readInput } from './input'
+import { createLogger, isDebug, type Logger } from './logger'
+import type {
+  CleanupJobArgs,
+  Command,
+  ContainerStepArgs,
+  HookInput,
+  HookState,
+  PrepareJobArgs,
+  PrepareJobResponse,
+  ScriptStepArgs,
+  StepResponse
+} from './protocol'
+import { ResponseWriter } from './response'
+
+export interface HookContext {
+  command: Command
+  state: HookState | null
+  responseFile: string
+  /** Aborted on the first SIGINT/SIGTERM; `signal.reason` is a CancelledError. */
+  signal: AbortSignal
+  log: Logger
+  env: NodeJS.ProcessEnv
+}
+
+export interface HookHandlers {
+  prepareJob(args: PrepareJobArgs, ctx: HookContext): Promise<PrepareJobResponse>
+  cleanupJob(args: CleanupJobArgs, ctx: HookContext): Promise<void>
+  runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<StepResponse | void>
+  runContainerStep(args: ContainerStepArgs, ctx: HookContext): Promise<StepResponse | void>
+}
+
+export interface RunHookOptions {
+  stdin?: NodeJS.ReadableStream
+  env?: NodeJS.ProcessEnv
+  /** Where log lines go; defaults to process.stdout. */
+  write?: (text: string) => void
+  /** Default true: process.exit(code) once stdout has drained. */
+  exit?: boolean
+  /**
+   * Default true: install process handlers for SIGINT/SIGTERM (cancellation) and for unhandled
+   * rejections/exceptions (reported like any other error). Removed when the hook settles.
+   */
+  signals?: boolean
+}
+
+async function dispatch(handlers: HookHandlers, input: HookInput, ctx: HookContext): Promise<void> {
+  const writer = new ResponseWriter(input)
+  switch (input.command) {
+    case 'prepare_job': {
+      const response = await handlers.prepareJob(input.args, ctx)
+      if (response === undefined || response === null) {
+        throw new ResponseError(
+          'The prepareJob handler returned no response; prepare_job must always write one'
+        )
+      }
+      writer.write(response)
+      return
+    }
+    case 'cleanup_job':
+      return handlers.cleanupJob(input.args, ctx)
+    case 'run_script_step': {
+      const response = await handlers.runScriptStep(input.args, ctx)
+      if (response) writer.write(response)
+      return
+    }
+    case 'run_container_step': {
+      const response = await handlers.runContainerStep(input.args, ctx)
+      if (response) writer.write(response)
+    }
+  }
+}
+
+/** Prints exactly one `::error::` line for `err` (stack as debug) and returns the exit code. */
+function report(err: unknown, log: Logger, signal: AbortSignal): number {
+  // An abort surfaces from libraries as their own AbortError: report it as the cancellation.
+  const error: unknown = signal.aborted && !(err instanceof HookError) ? signal.reason : err
+  if (error instanceof Error && error.stack) log.debug(error.stack)
+  if (error instanceof Error && error.cause instanceof Error && error.cause.stack) {
+    log.debug(`Caused by: ${error.cause.stack}`)
+  }
+  if (error instanceof HookError) {
+    log.error(error.message)
+    return error.exitCode
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  log.error(`Unexpected error in the container hook: ${message}`)
+  return 1
+}
+
+/**
+ * Cancellation and crash handlers. The first signal aborts `controller`; later ones are only
+ * logged, so the handler finishes its cleanup (the runner SIGKILLs 10 s after SIGINT anyway).
+ * Returns the function that removes them.
+ */
+function installProcessHandlers(
+  controller: AbortController,
+  log: Logger,
+  fail: (err: unknown) => void
+): () => void {
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      log.info(`Received ${name} again; still cleaning up`)
+      return
+    }
+    log.info(`Received ${name}: cancelling`)
+    controller.abort(new CancelledError(`The step was cancelled (${name})`))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('unhandledRejection', fail)
+  process.on('uncaughtException', fail)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('unhandledRejection', fail)
+    process.off('uncaughtException', fail)
+  }
+}
+
+function exitAfterDrain(code: number): void {
+  process.exitCode = code
+  // The write callback runs after everything queued before it has been flushed.
+  process.stdout.write('', () => process.exit(code))
+}
+
+/**
+ * The hook entry point: reads and validates stdin, dispatches to `handlers`, writes the
+ * response, and turns any failure into one `::error::` line and the exit code (the user's own
+ * code for a StepFailedError). Resolves the exit code (and exits, unless `exit: false`).
+ */
+export async function runHook(
+  handlers: HookHandlers,
+  options: RunHookOptions = {}
+): Promise<number> {
+  const env = options.env ?? process.env
+  const log = createLogger({ write: options.write, debug: isDebug(env) })
+  const controller = new AbortController()
+  let fail: (err: unknown) => void = () => undefined
+  const crashed = new Promise<never>((_, reject) => {
+    fail = reject
+  })
+  const remove =
+    options.signals === false ? () => undefined : installProcessHandlers(controller, log, fail)
+
+  const work = (async () => {
+    const input = await readInput(options.stdin ?? process.stdin)
+    const ctx: HookContext = {
+      command: input.command,
+      state: input.state,
+      responseFile: input.responseFile,
+      signal: controller.signal,
+      log,
+      env
+    }
+    await dispatch(handlers, input, ctx)
+    // A handler that ignored the signal still ran to the end: the step was cancelled all the same.
+    controller.signal.throwIfAborted()
+  })()
+  // After a crash wins the race, a later rejection of `work` must not crash the process again.
+  work.catch(() => undefined)
+
+  let code: number
+  try {
+    await Promise.race([work, crashed])
+    code = 0
+  } catch (err) {
+    code = report(err, log, controller.signal)
+  } finally {
+    remove()
+  }
+  if (options.exit !== false) exitAfterDrain(code)
+  return code
+}
+
+/** What a bundled hook's `src/index.ts` calls: `hookMain(handlers)`. */
+export function hookMain(handlers: HookHandlers): void {
+  void runHook(handlers)
+}

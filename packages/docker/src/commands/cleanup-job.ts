@@ -1,0 +1,19 @@
+import type { CleanupJobArgs, HookContext } from '@container-hooks/hooklib'
+import { loadConfig } from '../config'
+import { removeLabelled } from '../driver/cleanup'
+import { connect, engineError } from '../driver/engine'
+import { printLogs } from '../driver/job-logs'
+import { readState } from '../specs/state'
+
+/** Idempotent; works from labels when the state is null or stale. */
+export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promise<void> {
+  const config = loadConfig(ctx.env)
+  const docker = connect(config)
+  const state = readState(ctx.state)
+  try {
+    await printLogs(docker, config.runnerName, state, ctx.log)
+    await removeLabelled(docker, { runnerName: config.runnerName })
+  } catch (err) {
+    throw engineError(err, 'cleaning up the job', config)
+  }
+}

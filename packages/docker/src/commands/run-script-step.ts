@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto'
+import {
+  InputError,
+  ResponseWriter,
+  StepFailedError,
+  type HookContext,
+  type ScriptStepArgs,
+  type StepResponse
+} from '@container-hooks/hooklib'
+import { loadConfig } from '../config'
+import { connect, engineError } from '../driver/engine'
+import { runExec } from '../driver/exec'
+import { scriptExecOptions } from '../specs/exec-spec'
+import { readState } from '../specs/state'
+
+export async function runScriptStep(
+  args: ScriptStepArgs,
+  ctx: HookContext
+): Promise<StepResponse | void> {
+  const config = loadConfig(ctx.env)
+  const state = readState(ctx.state)
+  if (state?.container == null) {
+    throw new InputError(
+      'run_script_step needs the job container from prepare_job, but the state has none (was prepare_job run by this hook?)'
+    )
+  }
+  const docker = connect(config)
+  const marker = randomBytes(8).toString('hex')
+  let code: number
+  try {
+    const options = scriptExecOptions(args, state.container.path, marker)
+    code = await runExec(
+      docker.getContainer(state.container.id),
+      options,
+      marker,
+      ctx.log,
+      ctx.signal
+    )
+  } catch (err) {
+    throw engineError(err, 'running the step in the job container', config)
+  }
+  if (code !== 0) {
+    // Recorded so cleanup_job shows the job container's logs; the runner may ignore it.
+    new ResponseWriter({
+      command: 'run_script_step',
+      responseFile: ctx.responseFile,
+      args,
+      state: ctx.state
+    }).write({
+      state: { ...state, failed: true }
+    })
+    throw new StepFailedError(code)
+  }
+}

@@ -1,0 +1,75 @@
+/** The dockerode client for the configured engine, and the translation of its errors. */
+import Docker from 'dockerode'
+import { HookError } from '@container-hooks/hooklib'
+import type { DockerHookConfig } from '../config'
+
+export function connect(config: DockerHookConfig): Docker {
+  const version = config.apiVersion === undefined ? undefined : `v${config.apiVersion}`
+  const { engine } = config
+  if (engine.kind === 'unix') return new Docker({ socketPath: engine.socketPath, version })
+  const tls = engine.tls
+  return new Docker({
+    host: engine.host,
+    port: engine.port,
+    protocol: tls ? 'https' : 'http',
+    ca: tls?.verify ? tls.ca : undefined,
+    cert: tls?.cert,
+    key: tls?.key,
+    version
+  })
+}
+
+interface EngineErrorShape {
+  statusCode?: number
+  code?: string
+  json?: { message?: string } | null
+  message?: string
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE'
+])
+
+export function statusOf(err: unknown): number | undefined {
+  return (err as EngineErrorShape | null)?.statusCode
+}
+
+/** The engine's own message ("No such image: x"), without dockerode's HTTP prefix. */
+export function engineMessage(err: unknown): string {
+  const e = err as EngineErrorShape | null
+  const message = e?.json?.message ?? e?.message ?? String(err)
+  return message.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim()
+}
+
+/** Turns a failed engine call into a HookError that says what was being done and where. */
+export function engineError(err: unknown, doing: string, config: DockerHookConfig): HookError {
+  if (err instanceof HookError) return err
+  const code = (err as EngineErrorShape | null)?.code
+  if (code !== undefined && CONNECTION_CODES.has(code)) {
+    return new HookError(
+      `Cannot reach the Docker engine at ${config.engineUrl} while ${doing} (${code}); start dockerd or set DOCKER_HOST to a reachable engine`,
+      1,
+      { cause: err }
+    )
+  }
+  return new HookError(`Docker engine error while ${doing}: ${engineMessage(err)}`, 1, {
+    cause: err
+  })
+}
+
+/** Runs an engine call; a 404 (already gone) resolves undefined, for idempotent cleanup. */
+export async function ignoreMissing<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call
+  } catch (err) {
+    if (statusOf(err) === 404 || statusOf(err) === 409) return undefined
+    throw err
+  }
+}

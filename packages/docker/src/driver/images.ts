@@ -1,0 +1,102 @@
+/** Image pulls (credentials through the API's authconfig only) and local fallback. */
+import type Docker from 'dockerode'
+import { HookError, type Logger, type RegistryCredentials } from '@container-hooks/hooklib'
+import { engineMessage, statusOf } from './engine'
+import { withDefaultTag } from '../specs/names'
+
+export interface PullRequest {
+  image: string
+  registry: RegistryCredentials | null
+  /** Field for messages, e.g. "services[0].image". */
+  field: string
+}
+
+const DOCKER_HUB = 'https://index.docker.io/v1/'
+const PULL_ATTEMPTS = 3
+const FIRST_RETRY_MS = 1000
+
+function authconfig(registry: RegistryCredentials | null): Docker.AuthConfig | undefined {
+  if (registry === null || (registry.username === '' && registry.password === '')) return undefined
+  return {
+    username: registry.username,
+    password: registry.password,
+    serveraddress: registry.serverUrl === '' ? DOCKER_HUB : registry.serverUrl
+  }
+}
+
+async function pullOnce(
+  docker: Docker,
+  image: string,
+  auth: Docker.AuthConfig | undefined,
+  signal: AbortSignal
+): Promise<void> {
+  const stream = await docker.pull(image, { authconfig: auth, abortSignal: signal })
+  await new Promise<void>((resolve, reject) => {
+    // Progress events are summarized by the caller; an `error` event is a failed pull.
+    docker.modem.followProgress(stream, (err: Error | null, events: Array<{ error?: string }>) => {
+      const failed = events?.find(e => e.error !== undefined)
+      if (err) reject(err)
+      else if (failed) reject(new Error(failed.error))
+      else resolve()
+    })
+  })
+}
+
+async function existsLocally(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect()
+    return true
+  } catch (err) {
+    if (statusOf(err) === 404) return false
+    throw err
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+  })
+}
+
+/**
+ * Pulls like the runner does (always), printing one line per image. When the pull fails but the
+ * image exists locally (a local-only or air-gapped image) it is used with a warning; only a
+ * missing image is retried with back-off.
+ */
+export async function pullImage(
+  docker: Docker,
+  req: PullRequest,
+  log: Logger,
+  signal: AbortSignal
+): Promise<void> {
+  const image = withDefaultTag(req.image)
+  const auth = authconfig(req.registry)
+  const started = Date.now()
+  let lastError: unknown
+  for (let attempt = 1; attempt <= PULL_ATTEMPTS && !signal.aborted; attempt++) {
+    try {
+      await pullOnce(docker, image, auth, signal)
+      log.info(`Pulled ${req.image} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      return
+    } catch (err) {
+      lastError = err
+      if (statusOf(err) === undefined && (err as { code?: string }).code !== undefined) throw err
+      if (await existsLocally(docker, image)) {
+        log.warning(`Could not pull ${req.image} (${engineMessage(err)}); using the local image`)
+        return
+      }
+      if (attempt < PULL_ATTEMPTS) await sleep(FIRST_RETRY_MS * 2 ** (attempt - 1), signal)
+    }
+  }
+  signal.throwIfAborted()
+  const hint =
+    auth === undefined
+      ? 'check the image name, or give the job credentials'
+      : 'check the image name and the credentials'
+  throw new HookError(
+    `Could not pull ${req.field} "${req.image}" after ${PULL_ATTEMPTS} attempts: ${engineMessage(lastError)}; ${hint}`,
+    1,
+    { cause: lastError }
+  )
+}

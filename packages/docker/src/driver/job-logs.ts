@@ -1,0 +1,34 @@
+/** cleanup_job's report: each service's last log lines (and the job container's after a failure). */
+import type Docker from 'dockerode'
+import type { Logger } from '@container-hooks/hooklib'
+import { randomBytes } from 'node:crypto'
+import { LABEL_ALIAS, LABEL_JOB, LABEL_ROLE, runnerFilter } from '../specs/labels'
+import type { DockerState } from '../specs/state'
+import { recentLogs } from './containers'
+
+export async function printLogs(
+  docker: Docker,
+  runnerName: string,
+  state: DockerState | null,
+  log: Logger
+): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: runnerFilter(runnerName) })
+  const current = containers.filter(c => state === null || c.Labels[LABEL_JOB] === state.jobId)
+  for (const c of current) {
+    const role = c.Labels[LABEL_ROLE]
+    if (role !== 'service' && !(role === 'job' && state?.failed === true)) continue
+    const title =
+      role === 'job'
+        ? `job container (${c.Image})`
+        : `service "${c.Labels[LABEL_ALIAS]}" (${c.Image})`
+    const logs = await recentLogs(docker, c.Id)
+    // A service's output is data, not workflow commands for the runner.
+    const token = randomBytes(8).toString('hex')
+    await log.group(`Logs of the ${title}`, () => {
+      log.info(`::stop-commands::${token}`)
+      log.info(logs === '' ? '(no output)' : logs)
+      log.info(`::${token}::`)
+      return Promise.resolve()
+    })
+  }
+}

@@ -1,0 +1,35 @@
+/** A container step: create, attach, start, stream, wait, remove; stopped on cancellation. */
+import { pipeline } from 'node:stream/promises'
+import type Docker from 'dockerode'
+import type { Logger } from '@container-hooks/hooklib'
+import { removeContainer } from './containers'
+import { demuxer } from './demux'
+
+const STOP_GRACE_SECONDS = 3
+
+export async function runContainer(
+  docker: Docker,
+  options: Docker.ContainerCreateOptions,
+  log: Logger,
+  signal: AbortSignal
+): Promise<number> {
+  signal.throwIfAborted()
+  const container = await docker.createContainer(options)
+  const onAbort = (): void => {
+    log.info('Stopping the step container')
+    container.stop({ t: STOP_GRACE_SECONDS }).catch(() => undefined)
+  }
+  try {
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true })
+    const output = pipeline(stream, demuxer(process.stdout, process.stderr))
+    const exited = container.wait()
+    signal.addEventListener('abort', onAbort, { once: true })
+    await container.start()
+    const [{ StatusCode }] = (await Promise.all([exited, output])) as [{ StatusCode: number }, void]
+    signal.throwIfAborted()
+    return StatusCode
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    await removeContainer(docker, container.id)
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Labels on everything the hook creates: cleanup finds a job's (and a runner's earlier jobs')
+ * containers, networks and built images by label, with or without a state.
+ */
+export const LABEL_RUNNER = 'org.container-hooks.runner'
+export const LABEL_JOB = 'org.container-hooks.job'
+export const LABEL_ROLE = 'org.container-hooks.role'
+export const LABEL_ALIAS = 'org.container-hooks.alias'
+
+export type Role = 'job' | 'service' | 'step' | 'network' | 'build'
+
+export function labels(runnerName: string, jobId: string, role: Role): Record<string, string> {
+  return { [LABEL_RUNNER]: runnerName, [LABEL_JOB]: jobId, [LABEL_ROLE]: role }
+}
+
+/** The engine's list filter for everything this runner created. */
+export function runnerFilter(runnerName: string): { label: string[] } {
+  return { label: [`${LABEL_RUNNER}=${runnerName}`] }
+}

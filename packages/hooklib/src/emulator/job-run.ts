@@ -85,6 +85,9 @@ export async function hookCommand(
 ): Promise<{ record: CommandRecord; outcome: CommandOutcome }> {
   const input = { command, args, state: run.state }
   const outcome = await invokeHook(run.hook, command, args, run.state, timer?.afterMs)
+  // A step's response replaces the state only when it carries one.
+  const isStep = command === 'run_script_step' || command === 'run_container_step'
+  if (isStep && outcome.reading?.state) run.state = outcome.reading.state
   return { record: record(run, outcome, timer, input), outcome }
 }
 

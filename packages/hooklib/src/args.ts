@@ -41,11 +41,11 @@ function escapeForParse(text: string): string {
   return out
 }
 
+// After escaping, shell-quote yields only words and globs; anything else is a bug here.
 function entryText(entry: ParseEntry): string {
   if (typeof entry === 'string') return entry
   if ('pattern' in entry) return entry.pattern
-  if ('op' in entry) return entry.op
-  return `#${entry.comment}`
+  throw new Error(`joinRunnerArgs: unexpected shell token ${JSON.stringify(entry)}`)
 }
 
 /**

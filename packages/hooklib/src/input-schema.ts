@@ -93,7 +93,7 @@ export const cleanupJobArgsSchema = z.object({})
 export const envelopeSchema = z.object({
   command: z.enum(COMMANDS),
   responseFile: z.string().min(1),
-  args: z.unknown(),
+  args: z.unknown().optional(),
   state: z
     .record(z.string(), z.unknown())
     .nullish()

@@ -99,7 +99,7 @@ function installProcessHandlers(
   log: Logger,
   fail: (err: unknown) => void
 ): () => void {
-  const onSignal = (name: NodeJS.Signals): void => {
+  const onSignal = (name: NodeJS.Signals) => (): void => {
     if (controller.signal.aborted) {
       log.info(`Received ${name} again; still cleaning up`)
       return
@@ -107,15 +107,23 @@ function installProcessHandlers(
     log.info(`Received ${name}: cancelling`)
     controller.abort(new CancelledError(`The step was cancelled (${name})`))
   }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  process.on('unhandledRejection', fail)
-  process.on('uncaughtException', fail)
+  // Node would otherwise exit 0 when the loop runs dry while a handler awaits forever.
+  const onBeforeExit = (): void =>
+    fail(
+      new HookError(
+        'The container hook stopped before its handler finished: it awaited a promise that can never settle'
+      )
+    )
+  const listeners: Array<[string, (err: unknown) => void]> = [
+    ['SIGINT', onSignal('SIGINT')],
+    ['SIGTERM', onSignal('SIGTERM')],
+    ['unhandledRejection', fail],
+    ['uncaughtException', fail],
+    ['beforeExit', onBeforeExit]
+  ]
+  for (const [event, listener] of listeners) process.on(event, listener)
   return () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    process.off('unhandledRejection', fail)
-    process.off('uncaughtException', fail)
+    for (const [event, listener] of listeners) process.off(event, listener)
   }
 }
 

@@ -1,0 +1,243 @@
+import { Readable } from 'node:stream'
+import { InputError, parseInput, readInput } from '@container-hooks/hooklib'
+import * as payloads from './fixtures/payloads'
+
+const RF = '/home/runner/_work/_temp/_runner_hook_responses/response.json'
+
+function errorOf(text: string): string {
+  try {
+    parseInput(text)
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError)
+    return (err as Error).message
+  }
+  throw new Error('parseInput accepted the input')
+}
+
+function withArgs(base: { args: object }, args: object): string {
+  return JSON.stringify({ ...base, args: { ...base.args, ...args } })
+}
+
+describe('parseInput: runner payloads', () => {
+  it('parses prepare_job, strips unknown fields and turns nulls into empty lists', () => {
+    const input = parseInput(payloads.line(payloads.prepareJob(RF)))
+    expect(input.command).toBe('prepare_job')
+    expect(input.state).toBeNull()
+    expect(input.responseFile).toBe(RF)
+    expect(input).not.toHaveProperty('futureField')
+    if (input.command !== 'prepare_job') throw new Error('narrowing')
+    const { container, services } = input.args
+    expect(container).not.toHaveProperty('futureField')
+    expect(container?.systemMountVolumes.map(m => m.targetVolumePath)).toEqual([
+      '/var/run/docker.sock',
+      '/__w',
+      '/__e',
+      '/__w/_temp',
+      '/__w/_actions',
+      '/__w/_tool',
+      '/github/home',
+      '/github/workflow'
+    ])
+    expect(container?.registry).toEqual({
+      username: 'octocat',
+      password: 's3cr3t-registry-token',
+      serverUrl: 'ghcr.io'
+    })
+    expect(services[0]).toMatchObject({
+      image: 'redis:7',
+      entryPointArgs: [],
+      environmentVariables: {},
+      systemMountVolumes: [],
+      userMountVolumes: [],
+      portMappings: ['6379/tcp']
+    })
+  })
+
+  it('accepts a service-only job (container null) and missing optional fields', () => {
+    const input = parseInput(payloads.line(payloads.serviceOnlyPrepareJob(RF)))
+    expect(input.args).toMatchObject({ container: null, services: [{ image: 'redis:7' }] })
+    const minimal = parseInput(
+      JSON.stringify({
+        command: 'prepare_job',
+        responseFile: RF,
+        args: { container: { image: 'alpine' } }
+      })
+    )
+    expect(minimal.state).toBeNull()
+    expect(minimal.args).toEqual({
+      container: {
+        image: 'alpine',
+        dockerfile: null,
+        entryPoint: null,
+        entryPointArgs: [],
+        workingDirectory: null,
+        createOptions: null,
+        registry: null,
+        environmentVariables: {},
+        portMappings: [],
+        systemMountVolumes: [],
+        userMountVolumes: []
+      },
+      services: []
+    })
+  })
+
+  it('parses run_script_step with state and keeps env key case', () => {
+    const input = parseInput(payloads.line(payloads.runScriptStep(RF)))
+    expect(input.command).toBe('run_script_step')
+    expect(input.state).toEqual(payloads.savedState)
+    expect(input.args).not.toHaveProperty('futureField')
+    expect(input.args).toMatchObject({
+      entryPoint: 'bash',
+      prependPath: ['/__w/_tool/node/20.19.0/x64/bin'],
+      environmentVariables: { lower_case_Name: 'kept as is' }
+    })
+  })
+
+  it('treats null prependPath and null env values as empty', () => {
+    const js = payloads.runJavaScriptActionStep(RF)
+    const input = parseInput(withArgs(js, { environmentVariables: { EMPTY: null } }))
+    expect(input.args).toMatchObject({ prependPath: [], environmentVariables: { EMPTY: '' } })
+  })
+
+  it('parses run_container_step with an image or a Dockerfile and null state', () => {
+    const image = parseInput(payloads.line(payloads.runContainerStep(RF)))
+    expect(image.state).toBeNull()
+    expect(image.args).toMatchObject({ image: 'alpine:3.20', dockerfile: null, registry: null })
+    const dockerfile = parseInput(payloads.line(payloads.runDockerfileStep(RF)))
+    expect(dockerfile.args).toMatchObject({
+      image: null,
+      dockerfile: '/home/runner/_work/_actions/octo/hello-action/v1/Dockerfile',
+      entryPoint: null
+    })
+  })
+
+  it('parses cleanup_job with empty args, and missing args as empty', () => {
+    const input = parseInput(payloads.line(payloads.cleanupJob(RF)))
+    expect(input).toEqual({
+      command: 'cleanup_job',
+      responseFile: RF,
+      args: {},
+      state: payloads.savedState
+    })
+    const noArgs = parseInput(JSON.stringify({ command: 'cleanup_job', responseFile: RF }))
+    expect(noArgs.args).toEqual({})
+  })
+})
+
+describe('parseInput: one clear error line', () => {
+  it('rejects empty stdin', () => {
+    expect(errorOf('')).toBe(
+      'Invalid hook input: stdin was empty; the runner sends one line of JSON'
+    )
+    expect(errorOf(' \n')).toContain('stdin was empty')
+  })
+
+  it('names the JSON parse problem', () => {
+    expect(errorOf('{"command":')).toMatch(/^Invalid hook input: stdin is not JSON \(.+\)$/)
+  })
+
+  it('lists the four commands for an unknown one', () => {
+    expect(errorOf(JSON.stringify({ command: 'prepare', responseFile: RF, args: {} }))).toBe(
+      'Invalid hook input: command: expected one of "prepare_job", "cleanup_job", "run_script_step", "run_container_step", got "prepare"'
+    )
+  })
+
+  it('names the field path and formats the offending value', () => {
+    const job = payloads.prepareJob(RF)
+    const badPort = {
+      ...job,
+      args: {
+        ...job.args,
+        services: [job.args.services[0], { ...job.args.services[1], portMappings: [80] }]
+      }
+    }
+    expect(errorOf(JSON.stringify(badPort))).toBe(
+      'Invalid hook input: args.services[1].portMappings[0]: expected a string, got 80'
+    )
+    const script = payloads.runScriptStep(RF)
+    expect(errorOf(withArgs(script, { entryPointArgs: 'bash -e' }))).toBe(
+      'Invalid hook input: args.entryPointArgs: expected an array, got "bash -e"'
+    )
+    expect(errorOf(withArgs(script, { environmentVariables: [] }))).toBe(
+      'Invalid hook input: args.environmentVariables: expected an object, got an array'
+    )
+    expect(errorOf(withArgs(script, { environmentVariables: { 'MY-VAR': 1 } }))).toBe(
+      'Invalid hook input: args.environmentVariables["MY-VAR"]: expected a string, got 1'
+    )
+    expect(errorOf(withArgs(script, { workingDirectory: '' }))).toBe(
+      'Invalid hook input: args.workingDirectory: expected a non-empty string, got ""'
+    )
+    expect(errorOf(withArgs(script, { entryPoint: undefined }))).toBe(
+      'Invalid hook input: args.entryPoint: expected a string, got missing'
+    )
+  })
+
+  it('formats objects, booleans, nulls and long strings', () => {
+    const step = payloads.runContainerStep(RF)
+    expect(
+      errorOf(
+        withArgs(step, {
+          systemMountVolumes: [{ sourceVolumePath: {}, targetVolumePath: '/x', readOnly: false }]
+        })
+      )
+    ).toBe(
+      'Invalid hook input: args.systemMountVolumes[0].sourceVolumePath: expected a string, got an object'
+    )
+    expect(errorOf(withArgs(step, { image: true }))).toBe(
+      'Invalid hook input: args.image: expected a string, got true'
+    )
+    expect(errorOf(JSON.stringify({ ...step, responseFile: null }))).toBe(
+      'Invalid hook input: responseFile: expected a string, got null'
+    )
+    const long = 'x'.repeat(100)
+    expect(errorOf(withArgs(step, { portMappings: long }))).toBe(
+      `Invalid hook input: args.portMappings: expected an array, got "${'x'.repeat(60)}…"`
+    )
+  })
+
+  it('requires an image or a Dockerfile for a container step', () => {
+    expect(errorOf(withArgs(payloads.runContainerStep(RF), { image: null }))).toBe(
+      'Invalid hook input: args.image: expected an image or a dockerfile, got neither'
+    )
+  })
+
+  it('requires an image for job and service containers', () => {
+    const job = payloads.prepareJob(RF)
+    expect(
+      errorOf(
+        JSON.stringify({
+          ...job,
+          args: { ...job.args, container: { ...job.args.container, image: null } }
+        })
+      )
+    ).toBe('Invalid hook input: args.container.image: expected a string, got null')
+  })
+
+  it('reports the first problem and how many more', () => {
+    expect(
+      errorOf(
+        withArgs(payloads.runScriptStep(RF), { entryPoint: 1, workingDirectory: 2, prependPath: 3 })
+      )
+    ).toBe('Invalid hook input: args.entryPoint: expected a string, got 1 (and 2 more)')
+  })
+
+  it('rejects a non-object payload and a state that is not an object', () => {
+    expect(errorOf('[1]')).toBe('Invalid hook input: expected an object, got an array')
+    expect(errorOf(JSON.stringify({ ...payloads.cleanupJob(RF), state: 'x' }))).toBe(
+      'Invalid hook input: state: expected an object, got "x"'
+    )
+  })
+})
+
+describe('readInput', () => {
+  it('reads one line split over several chunks', async () => {
+    const text = payloads.line(payloads.cleanupJob(RF))
+    const stream = Readable.from([text.slice(0, 10), Buffer.from(text.slice(10))])
+    await expect(readInput(stream)).resolves.toMatchObject({ command: 'cleanup_job' })
+  })
+
+  it('rejects a closed, empty stdin', async () => {
+    await expect(readInput(Readable.from([]))).rejects.toThrow('stdin was empty')
+  })
+})

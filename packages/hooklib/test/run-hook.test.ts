@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -272,11 +272,22 @@ describe('runHook cancellation in process', () => {
   })
 })
 
-describe('runHook in a real child process', () => {
+// The runner runs hooks with its bundled Node 24; scripts/node24 fails loudly when it is missing.
+const nodes: Array<[string, () => string]> = [
+  ['this node', () => process.execPath],
+  [
+    "the runner's node 24",
+    () => execFileSync(join(__dirname, '../../../scripts/node24'), { encoding: 'utf8' }).trim()
+  ]
+]
+
+describe.each(nodes)('runHook in a real child process on %s', (_name, nodePath) => {
   let hookJs: string
   let buildDir: string
+  let node: string
 
   beforeAll(() => {
+    node = nodePath()
     buildDir = mkdtempSync(join(tmpdir(), 'hooklib-child-'))
     hookJs = join(buildDir, 'index.js')
     buildSync({
@@ -303,7 +314,7 @@ describe('runHook in a real child process', () => {
     onOutput?: (stdout: string, kill: (s: NodeJS.Signals) => void) => void
   ) {
     return new Promise<Child>((resolve, reject) => {
-      const child = spawn(process.execPath, [hookJs], {
+      const child = spawn(node, [hookJs], {
         env: { PATH: process.env.PATH, HOOK_MODE: mode },
         stdio: ['pipe', 'pipe', 'pipe']
       })
@@ -382,6 +393,15 @@ describe('runHook in a real child process', () => {
         '::error::The container hook stopped before its handler finished: it awaited a promise that can never settle\n',
       stderr: ''
     })
+  })
+
+  it('flushes all output before exiting', async () => {
+    const child = await runChild(payloads.runScriptStep(responseFile), 'chatty')
+    const lines = child.stdout.split('\n')
+    expect(child.code).toBe(2)
+    expect(lines).toHaveLength(20002)
+    expect(lines[19999]).toBe(`line 19999 ${'x'.repeat(60)}`)
+    expect(lines[20000]).toBe('::error::The step exited with code 2')
   })
 
   it('exits although a timer is left running', async () => {

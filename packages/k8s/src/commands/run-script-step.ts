@@ -1,0 +1,80 @@
+/**
+ * run_script_step: the step's entrypoint in the job container through exec, its env sent over
+ * stdin, output streamed live, the user's exit code returned. Cancelling kills the step's
+ * process tree in the container; a lost stream fails the step.
+ */
+import {
+  CancelledError,
+  HookError,
+  joinRunnerArgs,
+  StepFailedError,
+  type HookContext,
+  type ScriptStepArgs
+} from '@container-hooks/hooklib'
+import { randomBytes } from 'node:crypto'
+import { PassThrough } from 'node:stream'
+import { kubeContext } from '../context'
+import type { KubeClient } from '../kube/client'
+import { exec, LostConnectionError } from '../kube/exec'
+import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
+import { readState, type JobState } from '../state'
+
+// The runner SIGKILLs 10 s after SIGINT: the kill must be done well before.
+const KILL_TIMEOUT_MS = 5_000
+
+async function killStep(client: KubeClient, state: JobState, stepId: string): Promise<void> {
+  const timeout = AbortSignal.timeout(KILL_TIMEOUT_MS)
+  await exec(client, {
+    pod: state.pod,
+    container: state.jobContainer!,
+    command: killStepCommand(stepId),
+    stdout: new PassThrough().resume(),
+    stderr: new PassThrough().resume(),
+    signal: timeout,
+    what: 'the kill of the cancelled step'
+  })
+}
+
+export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<void> {
+  const state = readState(ctx.state)
+  if (!state?.jobContainer) {
+    throw new HookError(
+      'run_script_step needs the job container, but the saved state has none: prepare_job did not run, failed, or the job has no `container:`'
+    )
+  }
+  const { client } = await kubeContext(ctx.env, state.namespace)
+  const stepId = randomBytes(8).toString('hex')
+  const endMarker = `end-of-env-${randomBytes(8).toString('hex')}`
+  const script = stepEnvScript({
+    stepId,
+    env: args.environmentVariables,
+    prependPath: args.prependPath,
+    workingDirectory: args.workingDirectory
+  })
+  let code: number
+  try {
+    code = await exec(client, {
+      pod: state.pod,
+      container: state.jobContainer,
+      command: wrapperCommand(endMarker, args.entryPoint, joinRunnerArgs(args.entryPointArgs)),
+      stdin: Buffer.from(`${script}${endMarker}\n`),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: ctx.signal,
+      what: 'the step'
+    })
+  } catch (err) {
+    if (ctx.signal.aborted || err instanceof LostConnectionError) {
+      // The process in the pod outlives the exec connection: stop it, best effort.
+      await killStep(client, state, stepId).catch((killErr: Error) =>
+        ctx.log.warning(
+          `Could not stop the step's processes in pod ${state.pod}: ${killErr.message}`
+        )
+      )
+    }
+    if (ctx.signal.aborted)
+      throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError()
+    throw err
+  }
+  if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
+}

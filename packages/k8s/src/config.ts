@@ -1,0 +1,96 @@
+/**
+ * Every environment variable the Kubernetes hook reads, in one place (docs/k8s.md has the
+ * reference). The incumbent's names keep their meaning; ours use the
+ * ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_ prefix.
+ */
+import { ConfigError } from '@container-hooks/hooklib'
+
+export type StorageMode = 'volume' | 'copy'
+
+export interface K8sConfig {
+  /** ACTIONS_RUNNER_POD_NAME: the runner's own pod; names and labels derive from it. */
+  runnerPod: string
+  /** ACTIONS_RUNNER_KUBERNETES_NAMESPACE, else the in-cluster namespace, else "default". */
+  namespace: string
+  /** ACTIONS_RUNNER_CLAIM_NAME (default `<pod>-work`); `claimExplicit` when it was set. */
+  claimName: string
+  claimExplicit: boolean
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: forces a mode instead of detecting it. */
+  storage?: StorageMode
+  /** ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS (default 600): how long the job pod may take. */
+  prepareTimeoutMs: number
+  /** ACTIONS_RUNNER_IMAGE: seeds /__e; default: the runner pod's own image. */
+  runnerImage?: string
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS: the externals folder inside that image. */
+  externalsDir: string
+  /** ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: path of a YAML PodTemplateSpec to merge. */
+  templatePath?: string
+  /** ACTIONS_RUNNER_USE_KUBE_SCHEDULER: node affinity instead of nodeName for RWO claims. */
+  useKubeScheduler: boolean
+}
+
+const DEFAULT_PREPARE_TIMEOUT_SECONDS = 600
+const DEFAULT_EXTERNALS_DIR = '/home/runner/externals'
+export const IN_CLUSTER_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
+
+function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value ? value : undefined
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = text(env, name)?.toLowerCase()
+  if (value === undefined || value === 'false' || value === '0') return false
+  if (value === 'true' || value === '1') return true
+  throw new ConfigError(`${name}=${JSON.stringify(env[name])} is not a boolean; use true or false`)
+}
+
+function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = text(env, name)
+  if (value === undefined) return fallback
+  const seconds = Number(value)
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new ConfigError(`${name}=${JSON.stringify(value)} is not a positive number of seconds`)
+  }
+  return seconds
+}
+
+function storage(env: NodeJS.ProcessEnv): StorageMode | undefined {
+  const name = 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE'
+  const value = text(env, name)?.toLowerCase()
+  if (value === undefined || value === 'volume' || value === 'copy') return value
+  throw new ConfigError(`${name}=${JSON.stringify(env[name])} is invalid; use volume or copy`)
+}
+
+/** `readNamespaceFile` reads the in-cluster namespace file, or undefined outside a cluster. */
+export function readConfig(
+  env: NodeJS.ProcessEnv,
+  readNamespaceFile: () => string | undefined = () => undefined
+): K8sConfig {
+  const runnerPod = text(env, 'ACTIONS_RUNNER_POD_NAME')
+  if (runnerPod === undefined) {
+    throw new ConfigError(
+      'ACTIONS_RUNNER_POD_NAME is not set: set it to the runner pod name (the downward API field metadata.name)'
+    )
+  }
+  const claim = text(env, 'ACTIONS_RUNNER_CLAIM_NAME')
+  return {
+    runnerPod,
+    namespace:
+      text(env, 'ACTIONS_RUNNER_KUBERNETES_NAMESPACE') ?? readNamespaceFile()?.trim() ?? 'default',
+    claimName: claim ?? `${runnerPod}-work`,
+    claimExplicit: claim !== undefined,
+    storage: storage(env),
+    prepareTimeoutMs:
+      positiveSeconds(
+        env,
+        'ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS',
+        DEFAULT_PREPARE_TIMEOUT_SECONDS
+      ) * 1000,
+    runnerImage: text(env, 'ACTIONS_RUNNER_IMAGE'),
+    externalsDir:
+      text(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS') ?? DEFAULT_EXTERNALS_DIR,
+    templatePath: text(env, 'ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE'),
+    useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER')
+  }
+}

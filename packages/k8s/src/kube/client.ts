@@ -1,0 +1,127 @@
+/**
+ * A thin JSON client for the few core/v1 calls the hook makes. Credentials and TLS come from
+ * @kubernetes/client-node's KubeConfig (in-cluster, KUBECONFIG, auth plugins); requests go
+ * through node:https directly so the bundle does not carry the generated API (cold start).
+ */
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js'
+import { HookError } from '@container-hooks/hooklib'
+import { request, type RequestOptions } from 'node:https'
+import { request as plainRequest } from 'node:http'
+
+/** A failed API call; `status` is the HTTP status (0 when the server was not reached). */
+export class KubeApiError extends HookError {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message)
+  }
+}
+
+export interface Access {
+  verb: string
+  resource: string
+}
+
+export interface Connection {
+  server: string
+  options: RequestOptions
+}
+
+export function loadKubeConfig(): KubeConfig {
+  const kc = new KubeConfig()
+  try {
+    kc.loadFromDefault()
+  } catch (err) {
+    throw new HookError(
+      `Cannot load the Kubernetes configuration (in-cluster or KUBECONFIG): ${(err as Error).message}`
+    )
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new HookError(
+      'No Kubernetes cluster configured: run the hook in a pod with a ServiceAccount, or set KUBECONFIG'
+    )
+  }
+  return kc
+}
+
+export async function connect(kc: KubeConfig): Promise<Connection> {
+  const options: RequestOptions = {}
+  await kc.applyToHTTPSOptions(options)
+  return { server: kc.getCurrentCluster()!.server.replace(/\/+$/, ''), options }
+}
+
+function apiMessage(body: string): string {
+  try {
+    const status = JSON.parse(body) as { message?: string }
+    if (status.message) return status.message
+  } catch {
+    // not a Status object: show the raw body
+  }
+  return body.trim().slice(0, 500) || '(no message)'
+}
+
+export class KubeClient {
+  constructor(
+    readonly conn: Connection,
+    readonly namespace: string
+  ) {}
+
+  /** Parses the JSON answer of `text`. */
+  async call<T>(method: string, path: string, access: Access, body?: unknown): Promise<T> {
+    const text = await this.text(method, path, access, body)
+    return (text ? JSON.parse(text) : {}) as T
+  }
+
+  /** `path` is relative to /api/v1/namespaces/<ns>/, e.g. `pods/x`. */
+  async text(method: string, path: string, access: Access, body?: unknown): Promise<string> {
+    const url = new URL(`${this.conn.server}/api/v1/namespaces/${this.namespace}/${path}`)
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const send = url.protocol === 'http:' ? plainRequest : request
+    const { status, text } = await new Promise<{ status: number; text: string }>(
+      (resolve, reject) => {
+        const req = send(
+          url,
+          {
+            ...this.conn.options,
+            method,
+            headers: {
+              ...this.conn.options.headers,
+              Accept: 'application/json',
+              ...(payload === undefined ? {} : { 'Content-Type': 'application/json' })
+            }
+          },
+          res => {
+            const chunks: Buffer[] = []
+            res.on('data', (chunk: Buffer) => chunks.push(chunk))
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() })
+            )
+            res.on('error', reject)
+          }
+        )
+        req.on('error', err =>
+          reject(
+            new KubeApiError(
+              `Cannot reach the Kubernetes API at ${this.conn.server}: ${err.message}`,
+              0
+            )
+          )
+        )
+        req.end(payload)
+      }
+    )
+    if (status >= 200 && status < 300) return text
+    const message = apiMessage(text)
+    if (status === 401 || status === 403) {
+      throw new KubeApiError(
+        `Kubernetes refused to ${access.verb} ${access.resource} in namespace ${this.namespace} (HTTP ${status}: ${message}). Grant "${access.verb}" on "${access.resource}" to the runner's ServiceAccount (see the Role in docs/k8s.md)`,
+        status
+      )
+    }
+    throw new KubeApiError(
+      `Kubernetes API: ${access.verb} ${access.resource} failed (HTTP ${status}): ${message}`,
+      status
+    )
+  }
+}

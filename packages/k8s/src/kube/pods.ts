@@ -1,0 +1,178 @@
+/**
+ * Pod and secret calls, and waiting for a job pod: Running within the timeout, or a fast
+ * failure with the reason Kubernetes gives (pull errors, bad config, unschedulable, a container
+ * that exits while starting) instead of waiting out the whole timeout.
+ */
+import type {
+  CoreV1EventList,
+  V1ContainerStatus,
+  V1Pod,
+  V1PodList,
+  V1Secret,
+  V1SecretList
+} from '@kubernetes/client-node'
+import { HookError } from '@container-hooks/hooklib'
+import type { KubeClient } from './client'
+
+export const POLL_MS = 200
+// Job containers exit at once on TERM (KEEP_ALIVE); services get a moment to stop cleanly.
+const DELETE_GRACE_SECONDS = 5
+
+// Waiting reasons that never resolve by waiting longer.
+const FATAL_WAITING = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'CrashLoopBackOff',
+  'RunContainerError'
+])
+
+export const getPod = (client: KubeClient, name: string): Promise<V1Pod> =>
+  client.call<V1Pod>('GET', `pods/${name}`, { verb: 'get', resource: 'pods' })
+
+export const createPod = (client: KubeClient, pod: V1Pod): Promise<V1Pod> =>
+  client.call<V1Pod>('POST', 'pods', { verb: 'create', resource: 'pods' }, pod)
+
+export const createSecret = (client: KubeClient, secret: V1Secret): Promise<V1Secret> =>
+  client.call<V1Secret>('POST', 'secrets', { verb: 'create', resource: 'secrets' }, secret)
+
+export const listPods = (client: KubeClient, selector: string): Promise<V1PodList> =>
+  client.call<V1PodList>('GET', `pods?labelSelector=${encodeURIComponent(selector)}`, {
+    verb: 'list',
+    resource: 'pods'
+  })
+
+export const listSecrets = (client: KubeClient, selector: string): Promise<V1SecretList> =>
+  client.call<V1SecretList>('GET', `secrets?labelSelector=${encodeURIComponent(selector)}`, {
+    verb: 'list',
+    resource: 'secrets'
+  })
+
+export function podLogTail(
+  client: KubeClient,
+  pod: string,
+  container: string,
+  lines: number
+): Promise<string> {
+  return client.text(
+    'GET',
+    `pods/${pod}/log?container=${encodeURIComponent(container)}&tailLines=${lines}`,
+    {
+      verb: 'get',
+      resource: 'pods/log'
+    }
+  )
+}
+
+/** Deletes; a missing object is fine (cleanup is idempotent). */
+export async function deleteObject(
+  client: KubeClient,
+  resource: 'pods' | 'secrets',
+  name: string
+): Promise<void> {
+  try {
+    const body = resource === 'pods' ? { gracePeriodSeconds: DELETE_GRACE_SECONDS } : undefined
+    await client.call('DELETE', `${resource}/${name}`, { verb: 'delete', resource }, body)
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err
+  }
+}
+
+export async function podEvents(client: KubeClient, pod: string): Promise<string[]> {
+  const selector = encodeURIComponent(`involvedObject.name=${pod},involvedObject.kind=Pod`)
+  const list = await client.call<CoreV1EventList>('GET', `events?fieldSelector=${selector}`, {
+    verb: 'list',
+    resource: 'events'
+  })
+  return list.items
+    .filter(e => e.type === 'Warning')
+    .map(e => `${e.reason ?? 'Event'}: ${e.message ?? ''}`.trim())
+}
+
+function describeStatus(s: V1ContainerStatus): string | undefined {
+  const waiting = s.state?.waiting
+  if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
+    return `container ${s.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`
+  }
+  const done = s.state?.terminated
+  if (done) {
+    return `container ${s.name} exited with code ${done.exitCode}${done.reason ? ` (${done.reason})` : ''} while the pod was starting${done.message ? `: ${done.message}` : ''}`
+  }
+  return undefined
+}
+
+/** Why the pod can never become Running, or undefined while it still may. */
+export function startFailure(pod: V1Pod): string | undefined {
+  const status = pod.status
+  if (status?.phase === 'Failed' || status?.phase === 'Succeeded') {
+    return `the pod ended (${status.phase})${status.message ? `: ${status.message}` : ''}`
+  }
+  const unschedulable = status?.conditions?.find(
+    c => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'
+  )
+  if (unschedulable)
+    return `the pod cannot be scheduled: ${unschedulable.message ?? 'Unschedulable'}`
+  for (const s of status?.initContainerStatuses ?? []) {
+    const done = s.state?.terminated
+    if (done && done.exitCode !== 0)
+      return `init container ${s.name} failed with code ${done.exitCode}${done.message ? `: ${done.message}` : ''}`
+    const waiting = s.state?.waiting
+    if (waiting?.reason && FATAL_WAITING.has(waiting.reason))
+      return `init container ${s.name}: ${waiting.reason}: ${waiting.message ?? ''}`
+  }
+  for (const s of status?.containerStatuses ?? []) {
+    const failure = describeStatus(s)
+    if (failure) return failure
+  }
+  return undefined
+}
+
+export function isRunning(pod: V1Pod): boolean {
+  const statuses = pod.status?.containerStatuses ?? []
+  const expected = pod.spec?.containers.length ?? 0
+  return (
+    pod.status?.phase === 'Running' &&
+    statuses.length === expected &&
+    statuses.every(s => s.state?.running !== undefined)
+  )
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason as Error)
+      },
+      { once: true }
+    )
+  })
+
+export async function waitRunning(
+  client: KubeClient,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal
+): Promise<V1Pod> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const pod = await getPod(client, name)
+    if (isRunning(pod)) return pod
+    const failure = startFailure(pod)
+    if (failure) throw new HookError(`Job pod ${name} failed to start: ${failure}`)
+    if (Date.now() > deadline) {
+      const events = await podEvents(client, name).catch(() => [])
+      const why =
+        events.length > 0 ? events.slice(-3).join('; ') : `phase ${pod.status?.phase ?? 'unknown'}`
+      throw new HookError(
+        `Job pod ${name} was not running after ${Math.round(timeoutMs / 1000)} s (ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS): ${why}`
+      )
+    }
+    await sleep(POLL_MS, signal)
+  }
+}

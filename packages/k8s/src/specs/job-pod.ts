@@ -1,0 +1,191 @@
+/**
+ * The job pod: the job container and the services as containers of one pod (they share
+ * localhost), `/__e` seeded from the runner image by an init container, and `_work` either on
+ * the runner's claim (volume mode) or on an emptyDir filled over exec (copy mode).
+ */
+import type {
+  V1Container,
+  V1ContainerPort,
+  V1EnvVar,
+  V1Pod,
+  V1PodSpec,
+  V1Volume,
+  V1VolumeMount
+} from '@kubernetes/client-node'
+import {
+  InputError,
+  joinRunnerArgs,
+  parsePortMapping,
+  type HookContainer
+} from '@container-hooks/hooklib'
+
+export const JOB_CONTAINER = 'job'
+export const WORK_VOLUME = 'work'
+export const EXTERNALS_VOLUME = 'externals'
+
+/** Keeps a container without an entrypoint alive; exits at once on TERM so deletion is fast. */
+export const KEEP_ALIVE = [
+  'sh',
+  '-c',
+  'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
+]
+
+export type PodStorage =
+  { mode: 'volume'; claimName: string; node?: string; pinWithAffinity: boolean } | { mode: 'copy' }
+
+export interface JobPodInput {
+  name: string
+  labels: Record<string, string>
+  container: HookContainer | null
+  services: HookContainer[]
+  /** Container names of the services, index-matched. */
+  serviceNames: string[]
+  storage: PodStorage
+  /** Image holding the runner's externals; no init container when undefined. */
+  runnerImage?: string
+  externalsDir: string
+  pullSecret?: string
+}
+
+const JOB_DEFAULT_ENV: Record<string, string> = {
+  HOME: '/github/home',
+  GITHUB_ACTIONS: 'true',
+  CI: 'true'
+}
+
+function envList(env: Record<string, string>): V1EnvVar[] {
+  return Object.entries(env).map(([name, value]) => ({ name, value }))
+}
+
+function ports(container: HookContainer, field: string): V1ContainerPort[] {
+  return container.portMappings.map((raw, i) => {
+    const mapping = parsePortMapping(raw, `${field}.portMappings[${i}]`)
+    const port: V1ContainerPort = {
+      containerPort: mapping.containerPort,
+      protocol: mapping.protocol.toUpperCase()
+    }
+    if (mapping.hostPort !== undefined) port.hostPort = mapping.hostPort
+    if (mapping.hostIp !== undefined) port.hostIP = mapping.hostIp
+    return port
+  })
+}
+
+/** The runner's paths inside the job container, all on the work volume but /__e. */
+export function jobMounts(): V1VolumeMount[] {
+  return [
+    { name: WORK_VOLUME, mountPath: '/__w' },
+    { name: EXTERNALS_VOLUME, mountPath: '/__e', readOnly: true },
+    { name: WORK_VOLUME, mountPath: '/github/home', subPath: '_temp/_github_home' },
+    { name: WORK_VOLUME, mountPath: '/github/workflow', subPath: '_temp/_github_workflow' }
+  ]
+}
+
+function entry(container: HookContainer): Pick<V1Container, 'command' | 'args'> {
+  if (!container.entryPoint) return {}
+  return { command: [container.entryPoint], args: joinRunnerArgs(container.entryPointArgs) }
+}
+
+export function jobContainer(container: HookContainer): V1Container {
+  const spec: V1Container = {
+    name: JOB_CONTAINER,
+    image: requiredImage(container, 'container'),
+    ...(container.entryPoint ? entry(container) : { command: KEEP_ALIVE }),
+    env: envList({ ...JOB_DEFAULT_ENV, ...container.environmentVariables }),
+    volumeMounts: jobMounts(),
+    ports: ports(container, 'container')
+  }
+  if (container.workingDirectory) spec.workingDir = container.workingDirectory
+  return spec
+}
+
+export function serviceContainer(service: HookContainer, name: string, index: number): V1Container {
+  const field = `services[${index}]`
+  const spec: V1Container = {
+    name,
+    image: requiredImage(service, field),
+    ...entry(service),
+    env: envList(service.environmentVariables),
+    ports: ports(service, field)
+  }
+  if (service.workingDirectory) spec.workingDir = service.workingDirectory
+  return spec
+}
+
+function requiredImage(container: HookContainer, field: string): string {
+  if (!container.image) throw new InputError(`Invalid hook input: args.${field}.image is missing`)
+  return container.image
+}
+
+/** Copies the runner image's externals into /__e: one local `cp`, never file by file over exec. */
+export function externalsInit(image: string, externalsDir: string): V1Container {
+  const src = externalsDir.replace(/\/+$/, '')
+  return {
+    name: 'externals',
+    image,
+    command: [
+      'sh',
+      '-c',
+      `if [ -d "$0" ]; then cp -a "$0/." /__e/; else echo "no $0 in the runner image" >&2; fi`,
+      src
+    ],
+    volumeMounts: [{ name: EXTERNALS_VOLUME, mountPath: '/__e' }]
+  }
+}
+
+function volumes(storage: PodStorage): V1Volume[] {
+  const work: V1Volume =
+    storage.mode === 'volume'
+      ? { name: WORK_VOLUME, persistentVolumeClaim: { claimName: storage.claimName } }
+      : { name: WORK_VOLUME, emptyDir: {} }
+  return [work, { name: EXTERNALS_VOLUME, emptyDir: {} }]
+}
+
+function placement(storage: PodStorage): Partial<V1PodSpec> {
+  if (storage.mode !== 'volume' || storage.node === undefined) return {}
+  if (!storage.pinWithAffinity) return { nodeName: storage.node }
+  return {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'kubernetes.io/hostname', operator: 'In', values: [storage.node] }
+              ]
+            }
+          ]
+        }
+      }
+    }
+  }
+}
+
+export function jobPodSpec(input: JobPodInput): V1Pod {
+  const containers = [
+    ...(input.container ? [jobContainer(input.container)] : []),
+    ...input.services.map((service, i) => serviceContainer(service, input.serviceNames[i], i))
+  ]
+  const spec: V1PodSpec = {
+    restartPolicy: 'Never',
+    // Job pods get no API credentials: the workflow's code must not act as the runner.
+    automountServiceAccountToken: false,
+    containers,
+    volumes: volumes(input.storage),
+    ...placement(input.storage)
+  }
+  if (input.container && input.runnerImage !== undefined) {
+    spec.initContainers = [externalsInit(input.runnerImage, input.externalsDir)]
+  }
+  if (input.pullSecret !== undefined) spec.imagePullSecrets = [{ name: input.pullSecret }]
+  return { metadata: { name: input.name, labels: input.labels }, spec }
+}
+
+/** The response's `ports`: what the job container reaches on localhost (pods share it). */
+export function contextPorts(container: HookContainer): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const raw of container.portMappings) {
+    const mapping = parsePortMapping(raw)
+    out[String(mapping.containerPort)] = String(mapping.hostPort ?? mapping.containerPort)
+  }
+  return out
+}

@@ -1,0 +1,64 @@
+import { ConfigError } from '@container-hooks/hooklib'
+import { readConfig } from '../../src/config'
+
+const base = { ACTIONS_RUNNER_POD_NAME: 'runner-0' }
+
+describe('readConfig', () => {
+  test('defaults keep the incumbent meaning', () => {
+    expect(readConfig(base, () => 'ns-from-file\n')).toEqual({
+      runnerPod: 'runner-0',
+      namespace: 'ns-from-file',
+      claimName: 'runner-0-work',
+      claimExplicit: false,
+      storage: undefined,
+      prepareTimeoutMs: 600_000,
+      runnerImage: undefined,
+      externalsDir: '/home/runner/externals',
+      templatePath: undefined,
+      useKubeScheduler: false
+    })
+    expect(readConfig(base).namespace).toBe('default')
+  })
+
+  test('reads every variable', () => {
+    const config = readConfig({
+      ...base,
+      ACTIONS_RUNNER_KUBERNETES_NAMESPACE: 'ci',
+      ACTIONS_RUNNER_CLAIM_NAME: 'work',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'Copy',
+      ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '30',
+      ACTIONS_RUNNER_IMAGE: 'ghcr.io/actions/actions-runner:2.330.0',
+      ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: '/t.yaml',
+      ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'true'
+    })
+    expect(config).toMatchObject({
+      namespace: 'ci',
+      claimName: 'work',
+      claimExplicit: true,
+      storage: 'copy',
+      prepareTimeoutMs: 30_000,
+      runnerImage: 'ghcr.io/actions/actions-runner:2.330.0',
+      templatePath: '/t.yaml',
+      useKubeScheduler: true
+    })
+  })
+
+  test.each([
+    [{}, /ACTIONS_RUNNER_POD_NAME is not set/],
+    [
+      { ...base, ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '10m' },
+      /ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS="10m"/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'yes' },
+      /ACTIONS_RUNNER_USE_KUBE_SCHEDULER="yes" is not a boolean/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'nfs' },
+      /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE="nfs" is invalid/
+    ]
+  ])('rejects bad values naming the variable (%#)', (env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigError)
+    expect(() => readConfig(env)).toThrow(message)
+  })
+})

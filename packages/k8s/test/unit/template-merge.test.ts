@@ -1,0 +1,82 @@
+import { ConfigError } from '@container-hooks/hooklib'
+import { jobPodSpec } from '../../src/specs/job-pod'
+import { mergeTemplate, parseTemplate } from '../../src/specs/template-merge'
+import { hookContainer } from '../helpers/containers'
+
+const pod = () =>
+  jobPodSpec({
+    name: 'p',
+    labels: { mine: 'yes' },
+    container: hookContainer({ environmentVariables: { A: '1' }, portMappings: ['80'] }),
+    services: [hookContainer({ image: 'redis:7' })],
+    serviceNames: ['redis'],
+    storage: { mode: 'copy' },
+    runnerImage: 'runner:1',
+    externalsDir: '/e'
+  })
+
+const TEMPLATE = `
+metadata:
+  labels: { team: infra, mine: theirs }
+  annotations: { a: b }
+spec:
+  nodeSelector: { pool: ci }
+  volumes: [{ name: cache, emptyDir: {} }]
+  containers:
+    - name: $job
+      env: [{ name: B, value: "2" }]
+      volumeMounts: [{ name: cache, mountPath: /cache }]
+      resources: { limits: { cpu: "1", memory: 1Gi } }
+    - name: $redis
+      resources: { requests: { memory: 64Mi } }
+    - name: $postgres
+      image: ignored
+    - name: sidecar
+      image: busybox
+`
+
+describe('pod template', () => {
+  test('merges $job and $service, adds sidecars, appends lists, keeps our labels', () => {
+    const template = parseTemplate(TEMPLATE, 't.yaml')
+    const before = JSON.stringify(template)
+    const original = pod()
+    const merged = mergeTemplate(original, template)
+    const [job, redis, sidecar] = merged.spec!.containers
+    expect(job.env).toEqual(
+      expect.arrayContaining([
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' }
+      ])
+    )
+    expect(job.volumeMounts!.map(m => m.mountPath)).toContain('/cache')
+    expect(job.volumeMounts!.map(m => m.mountPath)).toContain('/__w')
+    expect(job.ports).toEqual([{ containerPort: 80, protocol: 'TCP' }])
+    expect(job.resources).toEqual({ limits: { cpu: '1', memory: '1Gi' } })
+    expect(redis.resources).toEqual({ requests: { memory: '64Mi' } })
+    expect(sidecar).toEqual({ name: 'sidecar', image: 'busybox' })
+    expect(merged.spec!.containers).toHaveLength(3)
+    expect(merged.spec!.volumes!.map(v => v.name)).toEqual(['work', 'externals', 'cache'])
+    expect(merged.spec!.nodeSelector).toEqual({ pool: 'ci' })
+    expect(merged.metadata!.labels).toEqual({ team: 'infra', mine: 'yes' })
+    // Nothing shared was changed: the template can be merged again, the input pod is intact.
+    expect(JSON.stringify(template)).toBe(before)
+    expect(original).toEqual(pod())
+    job.env!.push({ name: 'C', value: '3' })
+    expect(mergeTemplate(pod(), template).spec!.containers[0].env).toHaveLength(5)
+  })
+
+  test.each([
+    ['a: [', /t.yaml\): the file is not valid YAML/],
+    ['- 1', /the document must be a PodTemplateSpec/],
+    ['spec: { containers: {} }', /spec.containers must be a list of maps/],
+    [
+      'spec: { containers: [{ image: x }] }',
+      /spec.containers\[0\].name must be a non-empty string/
+    ],
+    ['spec: { containers: [{ name: $job, env: {} }] }', /spec.containers\[0\].env must be a list/],
+    ['metadata: { labels: { a: 1 } }', /metadata.labels must be a map of strings/]
+  ])('a bad template names the field: %s', (text, message) => {
+    expect(() => parseTemplate(text, 't.yaml')).toThrow(ConfigError)
+    expect(() => parseTemplate(text, 't.yaml')).toThrow(message)
+  })
+})

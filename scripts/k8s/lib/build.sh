@@ -100,7 +100,12 @@ build_pause() {
 }
 
 build_all() {
+  if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  fi
   command -v go >/dev/null || die "Go is needed to build Kubernetes (go1.24 or newer)"
+  # Go keeps its module and build caches under HOME, which CI-like environments may not set.
+  [[ -n ${HOME:-} ]] || export GOPATH="$CACHE_DIR/go" GOCACHE="$CACHE_DIR/go-build"
   build_pause
   build_etcd
   build_k8s

@@ -69,9 +69,13 @@ wait_for() {
   done
 }
 
+# True when NAME's pidfile names a live process that is still that daemon (after a reboot the
+# PID may belong to something else).
 pid_alive() {
-  local pidfile="$RUN_DIR/$1.pid"
-  [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  local pidfile="$RUN_DIR/$1.pid" pid
+  [[ -f $pidfile ]] || return 1
+  pid="$(cat "$pidfile")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1"
 }
 
 # Starts a daemon unless its pidfile points to a live process.

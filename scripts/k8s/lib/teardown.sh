@@ -17,7 +17,7 @@ stop_daemon() {
   local name=$1 pidfile="$RUN_DIR/$1.pid" pid i
   [[ -f $pidfile ]] || return 0
   pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$name"; then
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 30; i++)); do

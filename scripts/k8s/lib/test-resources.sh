@@ -22,11 +22,21 @@ pod_running() {
   [[ $(kubectl_admin -n "$TEST_NAMESPACE" get pod "$1" -o jsonpath='{.status.phase}') == Running ]]
 }
 
+fill_in() {
+  sed -e "s#@WORK_DIR@#$WORK_DIR#g" -e "s#@NAMESPACE@#$TEST_NAMESPACE#g" -e "s#@NODE_NAME@#$NODE_NAME#g" "$1"
+}
+
+claim_bound() {
+  [[ $(kubectl_admin -n "$TEST_NAMESPACE" get pvc "$RUNNER_CLAIM" -o jsonpath='{.status.phase}') == Bound ]]
+}
+
 create_runner_pod() {
   mkdir -p "$WORK_DIR"
   # The hook runs on the host as root while job pods may run as any user: all must write here.
   chmod 0777 "$WORK_DIR"
-  sed -e "s#@WORK_DIR@#$WORK_DIR#g" -e "s#@NAMESPACE@#$TEST_NAMESPACE#g" -e "s#@NODE_NAME@#$NODE_NAME#g" \
-    "$K8S_SCRIPTS/manifests/runner.yaml" | kubectl_admin apply -f - >/dev/null
+  fill_in "$K8S_SCRIPTS/manifests/runner-volume.yaml" | kubectl_admin apply -f - >/dev/null
+  # A pod whose claim is still unbound waits for the scheduler's next retry (seconds): bind first.
+  wait_for 60 "claim $RUNNER_CLAIM to be bound" claim_bound
+  fill_in "$K8S_SCRIPTS/manifests/runner-pod.yaml" | kubectl_admin apply -f - >/dev/null
   wait_for 120 "pod $RUNNER_POD to run" pod_running "$RUNNER_POD"
 }

@@ -11,6 +11,7 @@ import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
 import { JOB_CONTAINER } from '../specs/job-pod'
 import { runnerSelector } from '../specs/labels'
 import { readState } from '../state'
+import { forgetManifest } from '../sync/copy'
 
 const LOG_LINES = 50
 
@@ -56,6 +57,7 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
     ...secrets.items.map(s => s.metadata!.name!),
     ...(state?.secret ? [state.secret] : [])
   ])
+  for (const name of podNames) forgetManifest(name)
   await Promise.all([
     ...[...podNames].map(name => deleteObject(client, 'pods', name)),
     ...[...secretNames].map(name => deleteObject(client, 'secrets', name))

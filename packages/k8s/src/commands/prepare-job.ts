@@ -21,6 +21,7 @@ import { pullSecretSpec } from '../specs/pull-secret'
 import { mergeTemplate, parseTemplate } from '../specs/template-merge'
 import { toHookState, type JobState } from '../state'
 import { chooseClaim, podStorage, runnerImage } from '../storage'
+import { copyTarget, pushAll } from '../sync/copy'
 import { detectAlpine } from './alpine'
 
 async function readRunnerPod({ client, config }: KubeContext): Promise<V1Pod> {
@@ -87,10 +88,9 @@ export async function prepareJob(
     jobContainer: args.container ? JOB_CONTAINER : undefined,
     services: serviceNames
   }
-  if (storage.mode === 'copy')
-    throw new ConfigError('Copy mode is not available yet: mount a claim at the runner _work')
-  for (const c of [args.container, ...args.services])
+  for (const c of [args.container, ...args.services]) {
     if (c?.registry) ctx.log.addMask(c.registry.password)
+  }
 
   try {
     const secret = pullSecretSpec(
@@ -118,6 +118,9 @@ export async function prepareJob(
       `Job pod ${state.pod} (${storage.mode} mode) created in namespace ${client.namespace}`
     )
     await waitRunning(client, state.pod, config.prepareTimeoutMs, ctx.signal)
+    if (storage.mode === 'copy' && state.jobContainer) {
+      await pushAll(copyTarget(client, state, ctx.signal))
+    }
     const isAlpine = state.jobContainer
       ? await detectAlpine(client, state.pod, state.jobContainer, ctx.signal)
       : false

@@ -18,6 +18,7 @@ import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
 import { readState, type JobState } from '../state'
+import { copyTarget, pullChanges, pushChanges } from '../sync/copy'
 
 // The runner SIGKILLs 10 s after SIGINT: the kill must be done well before.
 const KILL_TIMEOUT_MS = 5_000
@@ -51,6 +52,8 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     prependPath: args.prependPath,
     workingDirectory: args.workingDirectory
   })
+  const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
+  if (copy) await pushChanges(copy)
   let code: number
   try {
     code = await exec(client, {
@@ -76,5 +79,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
       throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError()
     throw err
   }
+  // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
+  if (copy) await pullChanges(copy)
   if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
 }

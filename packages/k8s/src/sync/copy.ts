@@ -1,0 +1,189 @@
+/**
+ * Copy mode: the runner's `_work` moves between the host and the job pod as ONE tar stream per
+ * direction over exec (host tar ⇄ tar in the pod), and after the first copy only the entries
+ * whose manifest changed. The manifest both sides last agreed on is kept on the host, outside
+ * `_work`. Deletions are not propagated.
+ */
+import { HookError } from '@container-hooks/hooklib'
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable, type Readable } from 'node:stream'
+import type { KubeClient } from '../kube/client'
+import type { JobState } from '../state'
+import { exec } from '../kube/exec'
+import { hostManifest } from './host-manifest'
+import {
+  changedPaths,
+  fromJson,
+  parsePodManifest,
+  POD_MANIFEST_SCRIPT,
+  toJson,
+  type Manifest
+} from './manifest'
+
+export const POD_WORK = '/__w'
+// Busybox tar has no -T: the list (one ./path per line, from stdin) goes through xargs.
+const PULL_SCRIPT = 'cd "$1" && tr "\\n" "\\0" | xargs -0 tar -c -f -'
+
+export interface SyncTarget {
+  client: KubeClient
+  pod: string
+  container: string
+  hostDir: string
+  signal?: AbortSignal
+}
+
+export function copyTarget(client: KubeClient, state: JobState, signal?: AbortSignal): SyncTarget {
+  if (!state.jobContainer) throw new HookError('Copy mode needs a job container')
+  if (!state.workDir) {
+    throw new HookError(
+      "Copy mode needs the runner's _work directory on the host, but prepare_job got no /__w mount and RUNNER_WORKSPACE is not set"
+    )
+  }
+  return { client, pod: state.pod, container: state.jobContainer, hostDir: state.workDir, signal }
+}
+
+function manifestFile(pod: string): string {
+  return join(tmpdir(), 'container-hooks', `${pod}.manifest.json`)
+}
+
+function loadManifest(pod: string): Manifest {
+  try {
+    return fromJson(readFileSync(manifestFile(pod), 'utf8'))
+  } catch {
+    return new Map()
+  }
+}
+
+function saveManifest(pod: string, manifest: Manifest): void {
+  mkdirSync(join(tmpdir(), 'container-hooks'), { recursive: true })
+  writeFileSync(manifestFile(pod), toJson(manifest))
+}
+
+export function forgetManifest(pod: string): void {
+  rmSync(manifestFile(pod), { force: true })
+}
+
+class Collect extends Writable {
+  readonly chunks: Buffer[] = []
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.chunks.push(chunk)
+    done()
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString()
+  }
+}
+
+/** Runs host `tar` with `args`, wired to `io`, and rejects on a non-zero exit with its stderr. */
+function hostTar(
+  args: string[],
+  io: (child: ReturnType<typeof spawn>) => Promise<void>
+): Promise<void> {
+  const child = spawn('tar', args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  const stderr = new Collect()
+  child.stderr.pipe(stderr)
+  const exited = new Promise<void>((resolve, reject) => {
+    child.on('error', err => reject(new HookError(`Cannot run tar on the runner: ${err.message}`)))
+    child.on('close', code =>
+      code === 0
+        ? resolve()
+        : reject(new HookError(`tar on the runner failed (exit ${code}): ${stderr.text().trim()}`))
+    )
+  })
+  return Promise.all([io(child), exited]).then(() => undefined)
+}
+
+async function podCommand(
+  target: SyncTarget,
+  command: string[],
+  what: string,
+  io: { stdin?: Readable | Buffer; stdout: Writable }
+): Promise<string> {
+  const stderr = new Collect()
+  const code = await exec(target.client, {
+    pod: target.pod,
+    container: target.container,
+    command,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr,
+    signal: target.signal,
+    what
+  })
+  if (code !== 0)
+    throw new HookError(
+      `${what} failed in pod ${target.pod} (exit ${code}): ${stderr.text().trim()}`
+    )
+  return stderr.text()
+}
+
+/** Sends `paths` (all of `_work` when undefined) into the pod as one tar stream. */
+async function sendPaths(target: SyncTarget, paths: string[] | undefined): Promise<void> {
+  const args =
+    paths === undefined
+      ? ['-c', '-f', '-', '-C', target.hostDir, '.']
+      : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-']
+  await hostTar(args, async child => {
+    if (paths === undefined) child.stdin!.end()
+    else child.stdin!.end(paths.map(p => `${p}\0`).join(''))
+    await podCommand(
+      target,
+      ['tar', '-x', '-f', '-', '-C', POD_WORK],
+      'copying the workspace into the pod',
+      {
+        stdin: child.stdout!,
+        stdout: new Collect()
+      }
+    )
+  })
+}
+
+/** The first copy: all of `_work`. */
+export async function pushAll(target: SyncTarget): Promise<void> {
+  const manifest = hostManifest(target.hostDir)
+  await sendPaths(target, undefined)
+  saveManifest(target.pod, manifest)
+}
+
+/** Before a step: what the runner changed on the host since the last sync. */
+export async function pushChanges(target: SyncTarget): Promise<number> {
+  const now = hostManifest(target.hostDir)
+  const changed = changedPaths(loadManifest(target.pod), now)
+  if (changed.length > 0) await sendPaths(target, changed)
+  saveManifest(target.pod, now)
+  return changed.length
+}
+
+/** After a step: what the step changed in the pod (file commands, workspace edits). */
+export async function pullChanges(target: SyncTarget): Promise<number> {
+  const listing = new Collect()
+  await podCommand(
+    target,
+    ['sh', '-c', POD_MANIFEST_SCRIPT, 'manifest', POD_WORK],
+    'listing the workspace in the pod',
+    {
+      stdout: listing
+    }
+  )
+  const now = parsePodManifest(listing.text())
+  const changed = changedPaths(loadManifest(target.pod), now)
+  if (changed.length > 0) {
+    // -i: xargs may split a long list over several tar runs, i.e. several archives in a row.
+    await hostTar(['-x', '-i', '-f', '-', '-C', target.hostDir], child =>
+      podCommand(
+        target,
+        ['sh', '-c', PULL_SCRIPT, 'pull', POD_WORK],
+        'copying changes out of the pod',
+        {
+          stdin: Buffer.from(changed.map(p => `./${p}\n`).join('')),
+          stdout: child.stdin!
+        }
+      ).then(() => void child.stdin!.end())
+    )
+  }
+  saveManifest(target.pod, now)
+  return changed.length
+}

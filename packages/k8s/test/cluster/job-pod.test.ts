@@ -1,0 +1,189 @@
+// How prepare_job builds and waits for the job pod, on the real local cluster under the
+// minimal Role: fail-fast pulls, service-only jobs, templates, Alpine, entrypoint-less images.
+// Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/job-pod.test.ts
+import type { PrepareJobResponse } from '@container-hooks/hooklib'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { hookContainer } from '../helpers/containers'
+import {
+  buildBundle,
+  expectSuccess,
+  jobContainer,
+  runHook,
+  scriptStep,
+  workLayout,
+  type Work
+} from '../helpers/hook'
+import { cluster, expectNothingLeft, readPod, type Cluster } from '../helpers/pods'
+
+jest.setTimeout(180_000)
+
+let c: Cluster
+let work: Work
+
+beforeAll(async () => {
+  c = cluster()
+  work = workLayout(c.env.workDir)
+  buildBundle()
+  await runHook('cleanup_job', {}, null, work)
+  await expectNothingLeft(c)
+})
+
+afterEach(async () => {
+  expectSuccess(await runHook('cleanup_job', {}, null, work))
+  await expectNothingLeft(c)
+})
+
+test('a bad image fails fast with the pull error and leaves nothing behind', async () => {
+  const started = Date.now()
+  const run = await runHook(
+    'prepare_job',
+    {
+      container: jobContainer(work, { image: 'container-hooks-test/does-not-exist:1' }),
+      services: []
+    },
+    null,
+    work
+  )
+  expect(run.code).not.toBe(0)
+  expect(Date.now() - started).toBeLessThan(30_000)
+  expect(run.stdout).toMatch(
+    /::error::Job pod \S+ failed to start: container job: (ErrImagePull|ImagePullBackOff)/
+  )
+  expect(run.stdout).toContain('does-not-exist')
+  expect(run.stdout.match(/::error::/g)).toHaveLength(1)
+})
+
+test('a service that exits while starting fails fast with its exit code', async () => {
+  const service = hookContainer({ entryPoint: 'sh', entryPointArgs: ['-c', '"exit', '4"'] })
+  const run = await runHook('prepare_job', { container: null, services: [service] }, null, work)
+  expect(run.code).not.toBe(0)
+  expect(run.stdout).toMatch(/::error::.*container busybox exited with code 4/)
+})
+
+test('service-only job: a response with services and no container', async () => {
+  const run = expectSuccess(
+    await runHook(
+      'prepare_job',
+      {
+        container: null,
+        services: [
+          hookContainer({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })
+        ]
+      },
+      null,
+      work
+    )
+  )
+  const response = run.response as PrepareJobResponse
+  expect(response.context?.container).toBeUndefined()
+  expect(response.context?.services).toEqual([
+    { id: expect.any(String) as string, ports: { '8080': '8080' } }
+  ])
+  const pod = await readPod(c, response.state!.pod as string)
+  expect(pod.spec!.containers.map(x => x.name)).toEqual(['service'])
+})
+
+test('a template that sets resources and a label shows up in the created pod', async () => {
+  const template = join(work.temp, 'template.yaml')
+  writeFileSync(
+    template,
+    [
+      'metadata:',
+      '  labels: { team: ci-platform }',
+      'spec:',
+      '  containers:',
+      '    - name: $job',
+      '      env: [{ name: FROM_TEMPLATE, value: "yes" }]',
+      '      resources: { limits: { cpu: 500m, memory: 256Mi } }'
+    ].join('\n')
+  )
+  const env = { ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
+  const run = expectSuccess(
+    await runHook('prepare_job', { container: jobContainer(work), services: [] }, null, work, env)
+  )
+  const state = (run.response as PrepareJobResponse).state!
+  const pod = await readPod(c, state.pod as string)
+  expect(pod.metadata!.labels!.team).toBe('ci-platform')
+  expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
+  const step = expectSuccess(
+    await runHook('run_script_step', scriptStep(work, 'echo "t=$FROM_TEMPLATE"'), state, work)
+  )
+  expect(step.stdout).toContain('t=yes')
+})
+
+test('a bad template is one error naming the field, and nothing is created', async () => {
+  const template = join(work.temp, 'bad-template.yaml')
+  writeFileSync(template, 'spec:\n  containers:\n    - image: x\n')
+  const run = await runHook(
+    'prepare_job',
+    { container: jobContainer(work), services: [] },
+    null,
+    work,
+    {
+      ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template
+    }
+  )
+  expect(run.code).not.toBe(0)
+  expect(run.stdout).toContain('spec.containers[0].name must be a non-empty string')
+})
+
+test('isAlpine is true for an Alpine job container', async () => {
+  const run = expectSuccess(
+    await runHook(
+      'prepare_job',
+      { container: jobContainer(work, { image: 'container-hooks-test/alpine:1' }), services: [] },
+      null,
+      work
+    )
+  )
+  expect((run.response as PrepareJobResponse).isAlpine).toBe(true)
+})
+
+test('a job container whose image entrypoint would exit stays alive and runs steps', async () => {
+  // node:1 has no long-running default command: the hook's keep-alive replaces it.
+  const run = expectSuccess(
+    await runHook(
+      'prepare_job',
+      { container: jobContainer(work, { image: 'container-hooks-test/node:1' }), services: [] },
+      null,
+      work
+    )
+  )
+  const state = (run.response as PrepareJobResponse).state!
+  const step = expectSuccess(
+    await runHook('run_script_step', scriptStep(work, 'echo alive'), state, work)
+  )
+  expect(step.stdout).toContain('alive')
+})
+
+test('a private image pulls with the job registry credentials', async () => {
+  const registry = {
+    serverUrl: process.env.HOOKS_REGISTRY!,
+    username: process.env.HOOKS_REGISTRY_USER!,
+    password: process.env.HOOKS_REGISTRY_PASSWORD!
+  }
+  if (!registry.serverUrl) throw new Error('HOOKS_REGISTRY is not set: eval "$(scripts/k8s/env)"')
+  const image = process.env.HOOKS_REGISTRY_IMAGE!
+  const run = expectSuccess(
+    await runHook(
+      'prepare_job',
+      {
+        container: null,
+        services: [
+          hookContainer({
+            image,
+            registry,
+            entryPoint: 'sh',
+            entryPointArgs: ['-c', '"sleep', '600"']
+          })
+        ]
+      },
+      null,
+      work
+    )
+  )
+  expect(run.stdout).not.toContain(registry.password)
+  const pod = await readPod(c, (run.response as PrepareJobResponse).state!.pod as string)
+  expect(pod.spec!.imagePullSecrets).toHaveLength(1)
+})

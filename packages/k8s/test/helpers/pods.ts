@@ -1,0 +1,45 @@
+/** Reads the cluster as the hook's own minimal-Role account, to check what the hook did. */
+import * as k8s from '@kubernetes/client-node'
+import { runnerSelector } from '../../src/specs/labels'
+import { clusterEnv, kubeConfig, waitFor, type ClusterEnv } from '../support/cluster'
+
+export interface Cluster {
+  env: ClusterEnv
+  core: k8s.CoreV1Api
+  kc: k8s.KubeConfig
+}
+
+export function cluster(): Cluster {
+  const env = clusterEnv()
+  const kc = kubeConfig(env)
+  return { env, kc, core: kc.makeApiClient(k8s.CoreV1Api) }
+}
+
+export async function runnerObjects(c: Cluster): Promise<{ pods: string[]; secrets: string[] }> {
+  const labelSelector = runnerSelector(c.env.runnerPod)
+  const [pods, secrets] = await Promise.all([
+    c.core.listNamespacedPod({ namespace: c.env.namespace, labelSelector }),
+    c.core.listNamespacedSecret({ namespace: c.env.namespace, labelSelector })
+  ])
+  return {
+    pods: pods.items.map(p => p.metadata!.name!),
+    secrets: secrets.items.map(s => s.metadata!.name!)
+  }
+}
+
+/** Waits until the runner has no pod or secret of ours left (deletion takes a few seconds). */
+export async function expectNothingLeft(c: Cluster, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    'the job pods and secrets to be gone',
+    timeoutMs,
+    async () => {
+      const left = await runnerObjects(c)
+      return left.pods.length + left.secrets.length === 0 ? true : undefined
+    },
+    async () => JSON.stringify(await runnerObjects(c))
+  )
+}
+
+export function readPod(c: Cluster, name: string): Promise<k8s.V1Pod> {
+  return c.core.readNamespacedPod({ name, namespace: c.env.namespace })
+}

@@ -130,17 +130,22 @@ make_oci_archive() {
   tar -C "$dir/oci" -cf - .
 }
 
-# Imports the Docker-built test images, skipping those whose image ID is already there.
+# Imports the Docker-built test images, skipping those whose image ID is already there, and
+# drops the previous version of a re-imported tag so rebuilt images don't pile up.
 import_test_images() {
-  local ref id marker_dir="$STATE_DIR/imported"
+  local ref id marker old marker_dir="$STATE_DIR/imported"
   mkdir -p "$marker_dir"
   while read -r ref id; do
-    local marker="$marker_dir/$(echo "$ref" | tr '/:' '__')"
-    if [[ -f $marker && $(cat "$marker") == "$id" ]] && ctr_k8s images ls -q | grep -qx "docker.io/$ref"; then
+    marker="$marker_dir/$(echo "$ref" | tr '/:' '__')"
+    old="$(cat "$marker" 2>/dev/null || true)"
+    if [[ $old == "$id" ]] && ctr_k8s images ls -q | grep -qx "docker.io/$ref"; then
       continue
     fi
-    log "importing $ref ($id) into the node's containerd"
+    log "importing $ref (${id:7:12}) into the node's containerd"
     docker save "$ref" | ctr_k8s images import - >/dev/null
     echo "$id" >"$marker"
-  done < <(docker images --format '{{.Repository}}:{{.Tag}} {{.ID}}' 'container-hooks-test/*' | grep -E ':1 ')
+    if [[ -n $old && $old != "$id" ]]; then
+      ctr_k8s images rm "$old" >/dev/null 2>&1 || true
+    fi
+  done < <(docker images --no-trunc --format '{{.Repository}}:{{.Tag}} {{.ID}}' 'container-hooks-test/*' | grep -E '^[^ ]+:1 ')
 }

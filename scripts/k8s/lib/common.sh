@@ -57,13 +57,28 @@ node_ip() {
   echo "$ip"
 }
 
+STARTED_DAEMONS=()
+
+# Fails at once, with the end of its log, when a daemon up started has died.
+check_daemons() {
+  local name
+  for name in "${STARTED_DAEMONS[@]}"; do
+    if ! pid_alive "$name"; then
+      log "$name exited; last lines of $LOG_DIR/$name.log:"
+      tail -n 25 "$LOG_DIR/$name.log" >&2 || true
+      die "$name is not running"
+    fi
+  done
+}
+
 # Waits until "$@" succeeds, for at most $1 seconds.
 wait_for() {
   local timeout=$1 what=$2 start=$SECONDS
   shift 2
   until "$@" >/dev/null 2>&1; do
+    check_daemons
     if ((SECONDS - start >= timeout)); then
-      die "timed out after ${timeout}s waiting for $what"
+      die "timed out after ${timeout}s waiting for $what (logs: $LOG_DIR)"
     fi
     sleep 0.5
   done
@@ -83,6 +98,7 @@ pid_alive() {
 start_daemon() {
   local name=$1
   shift
+  STARTED_DAEMONS+=("$name")
   if pid_alive "$name"; then
     log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"
     return 0

@@ -36,6 +36,11 @@ async function killStep(client: KubeClient, state: JobState, stepId: string): Pr
   })
 }
 
+function describeSync(direction: string, paths: string[]): string {
+  const shown = paths.slice(0, 10).join(', ')
+  return `Copied ${paths.length} changed entries ${direction} the pod${shown ? `: ${shown}` : ''}${paths.length > 10 ? ', …' : ''}`
+}
+
 export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<void> {
   const state = readState(ctx.state)
   if (!state?.jobContainer) {
@@ -53,7 +58,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     workingDirectory: args.workingDirectory
   })
   const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
-  if (copy) await pushChanges(copy)
+  if (copy) ctx.log.debug(describeSync('into', await pushChanges(copy)))
   let code: number
   try {
     code = await exec(client, {
@@ -80,6 +85,6 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     throw err
   }
   // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
-  if (copy) await pullChanges(copy)
+  if (copy) ctx.log.debug(describeSync('out of', await pullChanges(copy)))
   if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
 }

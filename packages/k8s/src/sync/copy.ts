@@ -9,13 +9,14 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable, type Readable } from 'node:stream'
+import { PassThrough, Writable, type Readable } from 'node:stream'
 import type { KubeClient } from '../kube/client'
 import type { JobState } from '../state'
 import { exec } from '../kube/exec'
 import { hostManifest } from './host-manifest'
 import {
   changedPaths,
+  deletedPaths,
   fromJson,
   parsePodManifest,
   POD_MANIFEST_SCRIPT,
@@ -25,6 +26,7 @@ import {
 
 export const POD_WORK = '/__w'
 // Busybox tar has no -T: the list (one ./path per line, from stdin) goes through xargs.
+const PUSH_SCRIPT = 'cd "$1" && shift && rm -rf -- "$@" && tar -x -f -'
 const PULL_SCRIPT = 'cd "$1" && tr "\\n" "\\0" | xargs -0 tar -c -f -'
 
 export interface SyncTarget {
@@ -120,24 +122,28 @@ async function podCommand(
   return stderr.text()
 }
 
-/** Sends `paths` (all of `_work` when undefined) into the pod as one tar stream. */
-async function sendPaths(target: SyncTarget, paths: string[] | undefined): Promise<void> {
+/**
+ * Sends `paths` (all of `_work` when undefined) into the pod as one tar stream, after removing
+ * `deleted` there, in one exec.
+ */
+async function sendPaths(
+  target: SyncTarget,
+  paths: string[] | undefined,
+  deleted: string[] = []
+): Promise<void> {
   const args =
     paths === undefined
       ? ['-c', '-f', '-', '-C', target.hostDir, '.']
       : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-']
   await hostTar(args, async child => {
-    if (paths === undefined) child.stdin!.end()
-    else child.stdin!.end(paths.map(p => `${p}\0`).join(''))
-    await podCommand(
-      target,
-      ['tar', '-x', '-f', '-', '-C', POD_WORK],
-      'copying the workspace into the pod',
-      {
-        stdin: child.stdout!,
-        stdout: new Collect()
-      }
-    )
+    const archive = child.stdout!.pipe(new PassThrough())
+    child.stdin!.end(paths === undefined ? '' : paths.map(p => `${p}\0`).join(''))
+    const command = ['sh', '-c', PUSH_SCRIPT, 'push', POD_WORK, ...deleted.map(p => `./${p}`)]
+    await podCommand(target, command, 'copying the workspace into the pod', {
+      // Piped at once: Node drops the output of an exited child nobody was reading yet.
+      stdin: archive,
+      stdout: new Collect()
+    })
   })
 }
 
@@ -149,16 +155,18 @@ export async function pushAll(target: SyncTarget): Promise<void> {
 }
 
 /** Before a step: what the runner changed on the host since the last sync. */
-export async function pushChanges(target: SyncTarget): Promise<number> {
+export async function pushChanges(target: SyncTarget): Promise<string[]> {
   const now = hostManifest(target.hostDir)
-  const changed = changedPaths(loadManifest(target.pod), now)
-  if (changed.length > 0) await sendPaths(target, changed)
+  const before = loadManifest(target.pod)
+  const changed = changedPaths(before, now)
+  const deleted = deletedPaths(before, now)
+  if (changed.length + deleted.length > 0) await sendPaths(target, changed, deleted)
   saveManifest(target.pod, now)
-  return changed.length
+  return changed
 }
 
 /** After a step: what the step changed in the pod (file commands, workspace edits). */
-export async function pullChanges(target: SyncTarget): Promise<number> {
+export async function pullChanges(target: SyncTarget): Promise<string[]> {
   const listing = new Collect()
   await podCommand(
     target,
@@ -169,7 +177,10 @@ export async function pullChanges(target: SyncTarget): Promise<number> {
     }
   )
   const now = parsePodManifest(listing.text())
-  const changed = changedPaths(loadManifest(target.pod), now)
+  const before = loadManifest(target.pod)
+  const changed = changedPaths(before, now)
+  for (const path of deletedPaths(before, now))
+    rmSync(join(target.hostDir, path), { recursive: true, force: true })
   if (changed.length > 0) {
     // -i: xargs may split a long list over several tar runs, i.e. several archives in a row.
     await hostTar(['-x', '-i', '-f', '-', '-C', target.hostDir], child =>
@@ -185,5 +196,5 @@ export async function pullChanges(target: SyncTarget): Promise<number> {
     )
   }
   saveManifest(target.pod, now)
-  return changed.length
+  return changed
 }

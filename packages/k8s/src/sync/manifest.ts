@@ -37,6 +37,14 @@ export function parsePodManifest(text: string): Manifest {
   return manifest
 }
 
+/** Whether a parent directory of `path` is in `dirs`. */
+function underAny(dirs: Set<string>, path: string): boolean {
+  for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
+    if (dirs.has(path.slice(0, i))) return true
+  }
+  return false
+}
+
 function same(a: Entry | undefined, b: Entry): boolean {
   if (a === undefined || a.kind !== b.kind) return false
   // Directory sizes and times are the file system's business; only their existence matters.
@@ -50,16 +58,22 @@ function same(a: Entry | undefined, b: Entry): boolean {
 export function changedPaths(before: Manifest, now: Manifest): string[] {
   const out: string[] = []
   const newDirs = new Set<string>()
-  const inNewDir = (path: string): boolean => {
-    for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
-      if (newDirs.has(path.slice(0, i))) return true
-    }
-    return false
-  }
   for (const [path, entry] of now) {
-    if (same(before.get(path), entry) || inNewDir(path)) continue
+    if (same(before.get(path), entry) || underAny(newDirs, path)) continue
     out.push(path)
     if (entry.kind === 'dir' && before.get(path)?.kind !== 'dir') newDirs.add(path)
+  }
+  return out
+}
+
+/** Entries of `before` that `now` lacks; a deleted directory is listed without its contents. */
+export function deletedPaths(before: Manifest, now: Manifest): string[] {
+  const out: string[] = []
+  const gone = new Set<string>()
+  for (const path of before.keys()) {
+    if (now.has(path) || underAny(gone, path)) continue
+    out.push(path)
+    gone.add(path)
   }
   return out
 }

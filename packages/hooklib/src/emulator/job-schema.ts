@@ -58,7 +58,24 @@ const usesStep = z.strictObject({
   entrypoint: z.string().optional()
 })
 
-const step = z.union([runStep, usesStep])
+// Picked by key rather than z.union, so that an error names the step's real problem.
+type RunStepSpec = z.infer<typeof runStep>
+type UsesStepSpec = z.infer<typeof usesStep>
+export type { RunStepSpec, UsesStepSpec }
+
+const step = z.unknown().transform((value, ctx): RunStepSpec | UsesStepSpec => {
+  const isObj = typeof value === 'object' && value !== null
+  const schema = isObj && 'run' in value ? runStep : isObj && 'uses' in value ? usesStep : null
+  if (!schema) {
+    ctx.addIssue({ code: 'custom', message: 'a step needs `run:` or `uses:`' })
+    return z.NEVER
+  }
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  for (const issue of parsed.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })
+  return z.NEVER
+})
 
 export const jobSchema = z.strictObject({
   name: z.string().default('job'),
@@ -83,8 +100,6 @@ export const jobSchema = z.strictObject({
 export type JobSpec = z.infer<typeof jobSchema>
 export type ContainerSpec = z.infer<typeof containerSpec>
 export type StepSpec = z.infer<typeof step>
-export type RunStepSpec = z.infer<typeof runStep>
-export type UsesStepSpec = z.infer<typeof usesStep>
 export type StepExpect = z.infer<typeof stepExpect>
 
 /** Validates a parsed job document; the error names the offending field path. */

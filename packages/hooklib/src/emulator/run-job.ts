@@ -102,6 +102,8 @@ async function steps(run: JobRun): Promise<StepResult[]> {
   for (const step of run.job.steps) {
     const name = stepName(step)
     if (run.hook.abort?.aborted) run.cancelled = true
+    // After a cancel, `if: always()` steps run to the end, as on the runner.
+    if (run.cancelled) run.hook.abort = undefined
     if ((run.failed || run.cancelled) && step.if !== 'always()') {
       results.push(skippedStep(name, step.id ?? null))
       continue
@@ -117,11 +119,8 @@ async function steps(run: JobRun): Promise<StepResult[]> {
 async function cleanup(run: JobRun): Promise<CommandRecord> {
   run.hook.log('── Stop containers')
   // Cleanup is never cancelled: it is what removes the job's containers after a cancel.
-  const { record } = await hookCommand(
-    { ...run, hook: { ...run.hook, abort: undefined } },
-    'cleanup_job',
-    {}
-  )
+  run.hook.abort = undefined
+  const { record } = await hookCommand(run, 'cleanup_job', {})
   if (record.result !== 'success') run.failed = true
   return record
 }

@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseJob, runJob, type EmulatorOptions, type JobResult, type JobSpec } from '../../src/emulator'
+import {
+  parseJob,
+  runJob,
+  type EmulatorOptions,
+  type JobResult,
+  type JobSpec
+} from '../../src/emulator'
 
 export function tempDir(prefix = 'emulator-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -51,7 +57,11 @@ export function writeScript(dir: string, name: string, source: string): string {
   return file
 }
 
-export function recorderHook(dir: string): { hook: string; record: string; records: () => Recorded[] } {
+export function recorderHook(dir: string): {
+  hook: string
+  record: string
+  records: () => Recorded[]
+} {
   const record = join(dir, 'records.jsonl')
   writeFileSync(record, '')
   return {

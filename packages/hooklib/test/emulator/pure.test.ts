@@ -1,6 +1,11 @@
 import { parseKeyValueFile } from '../../src/emulator/file-commands'
 import { expand } from '../../src/emulator/expressions'
-import { quoteActionArgs, registryHost, splitRunnerArgs, userMount } from '../../src/emulator/inputs'
+import {
+  quoteActionArgs,
+  registryHost,
+  splitRunnerArgs,
+  userMount
+} from '../../src/emulator/inputs'
 import { stepTimer } from '../../src/emulator/job-run'
 import { parseWorkflowCommand, maskLine } from '../../src/emulator/workflow-commands'
 import { summaryTable } from '../../src/emulator/report'
@@ -40,8 +45,17 @@ describe('registry host', () => {
 
 describe('user mounts', () => {
   it('parses source:target[:ro] and anonymous volumes', () => {
-    expect(userMount('/data:/d:ro')).toEqual({ userProvidedValue: '/data:/d:ro', sourceVolumePath: '/data', targetVolumePath: '/d', readOnly: true })
-    expect(userMount('named:/n')).toMatchObject({ sourceVolumePath: 'named', targetVolumePath: '/n', readOnly: false })
+    expect(userMount('/data:/d:ro')).toEqual({
+      userProvidedValue: '/data:/d:ro',
+      sourceVolumePath: '/data',
+      targetVolumePath: '/d',
+      readOnly: true
+    })
+    expect(userMount('named:/n')).toMatchObject({
+      sourceVolumePath: 'named',
+      targetVolumePath: '/n',
+      readOnly: false
+    })
     expect(userMount('/anon')).toMatchObject({ sourceVolumePath: null, targetVolumePath: '/anon' })
   })
 })
@@ -49,33 +63,61 @@ describe('user mounts', () => {
 describe('file command files', () => {
   it('reads name=value and heredoc blocks', () => {
     const text = 'a=1\nempty=\nb=x=y\nmulti<<EOF\nline 1\n\nline 3\nEOF\nc=3\n'
-    expect(parseKeyValueFile(text, 'GITHUB_OUTPUT')).toEqual({ a: '1', empty: '', b: 'x=y', multi: 'line 1\n\nline 3', c: '3' })
+    expect(parseKeyValueFile(text, 'GITHUB_OUTPUT')).toEqual({
+      a: '1',
+      empty: '',
+      b: 'x=y',
+      multi: 'line 1\n\nline 3',
+      c: '3'
+    })
   })
   it('accepts CRLF and an empty file', () => {
     expect(parseKeyValueFile('a=1\r\nb<<E\r\nx\r\nE\r\n', 'f')).toEqual({ a: '1', b: 'x' })
     expect(parseKeyValueFile('', 'f')).toEqual({})
   })
   it('fails like the runner on a missing delimiter or a bad line', () => {
-    expect(() => parseKeyValueFile('a<<EOF\nno end\n', 'GITHUB_ENV')).toThrow(/GITHUB_ENV: matching delimiter "EOF" not found/)
-    expect(() => parseKeyValueFile('just text\n', 'GITHUB_OUTPUT')).toThrow(/invalid line "just text"/)
+    expect(() => parseKeyValueFile('a<<EOF\nno end\n', 'GITHUB_ENV')).toThrow(
+      /GITHUB_ENV: matching delimiter "EOF" not found/
+    )
+    expect(() => parseKeyValueFile('just text\n', 'GITHUB_OUTPUT')).toThrow(
+      /invalid line "just text"/
+    )
     expect(() => parseKeyValueFile('a<<\n', 'GITHUB_OUTPUT')).toThrow(/empty delimiter/)
   })
 })
 
 describe('expressions', () => {
-  const ctx = { steps: { one: { x: 'X' } }, inputs: { who: 'Mona' }, env: { E: 'e' }, job: { container: { id: 'cid', network: 'net' } } }
+  const ctx = {
+    steps: { one: { x: 'X' } },
+    inputs: { who: 'Mona' },
+    env: { E: 'e' },
+    job: { container: { id: 'cid', network: 'net' } }
+  }
   it('substitutes the supported subset and leaves missing values empty', () => {
-    expect(expand('${{ steps.one.outputs.x }}-${{inputs.who}}-${{ env.E }}-${{ job.container.id }}-${{ job.container.network }}-${{ steps.two.outputs.y }}', ctx)).toBe('X-Mona-e-cid-net-')
+    expect(
+      expand(
+        '${{ steps.one.outputs.x }}-${{inputs.who}}-${{ env.E }}-${{ job.container.id }}-${{ job.container.network }}-${{ steps.two.outputs.y }}',
+        ctx
+      )
+    ).toBe('X-Mona-e-cid-net-')
   })
   it('names an unsupported expression', () => {
-    expect(() => expand('${{ github.sha }}', ctx)).toThrow(/Unsupported expression \$\{\{ github.sha \}\}/)
+    expect(() => expand('${{ github.sha }}', ctx)).toThrow(
+      /Unsupported expression \$\{\{ github.sha \}\}/
+    )
   })
 })
 
 describe('workflow commands and masking', () => {
   it('parses ::error:: with and without parameters', () => {
-    expect(parseWorkflowCommand('::error::it broke%0Atwice')).toEqual({ name: 'error', message: 'it broke\ntwice' })
-    expect(parseWorkflowCommand('::error file=a.ts,line=1::x')).toEqual({ name: 'error', message: 'x' })
+    expect(parseWorkflowCommand('::error::it broke%0Atwice')).toEqual({
+      name: 'error',
+      message: 'it broke\ntwice'
+    })
+    expect(parseWorkflowCommand('::error file=a.ts,line=1::x')).toEqual({
+      name: 'error',
+      message: 'x'
+    })
     expect(parseWorkflowCommand('plain output')).toBeNull()
   })
   it('masks every registered secret', () => {
@@ -94,7 +136,15 @@ describe('step timers', () => {
 
 describe('summary table', () => {
   it('lists every command with result, exit code and duration', () => {
-    const lines = summaryTable({ result: 'success', prepare: null, cleanup: null, steps: [skippedStep('Say hi', null)], errors: [], workDir: '/w', durationMs: 1500 })
+    const lines = summaryTable({
+      result: 'success',
+      prepare: null,
+      cleanup: null,
+      steps: [skippedStep('Say hi', null)],
+      errors: [],
+      workDir: '/w',
+      durationMs: 1500
+    })
     expect(lines[0]).toMatch(/^step\s+result\s+exit\s+duration$/)
     expect(lines[2]).toMatch(/^Say hi\s+skipped\s+-\s+0.0s$/)
     expect(lines[3]).toBe('job: success in 1.5s')

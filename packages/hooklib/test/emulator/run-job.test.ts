@@ -18,15 +18,29 @@ describe('runJob with a recording hook', () => {
           volumes: ['/data:/data:ro'],
           credentials: { username: 'u', password: 'p' }
         },
-        services: [{ image: 'redis:7', ports: ['6379/tcp'] }, { image: 'container-hooks-test/service:1' }],
+        services: [
+          { image: 'redis:7', ports: ['6379/tcp'] },
+          { image: 'container-hooks-test/service:1' }
+        ],
         env: { JOB: 'j' },
-        steps: [{ run: 'echo hi', env: { STEP: 's' } }, { uses: `docker://${IMAGE}`, with: { args: 'echo "a b"', entrypoint: 'sh', 'my input': 'v' } }]
+        steps: [
+          { run: 'echo hi', env: { STEP: 's' } },
+          {
+            uses: `docker://${IMAGE}`,
+            with: { args: 'echo "a b"', entrypoint: 'sh', 'my input': 'v' }
+          }
+        ]
       },
       { hook: rec.hook, env: { RECORD_FILE: rec.record, PASSED_THROUGH: 'yes' }, keepTree: true }
     )
     expect(result.result).toBe('success')
     const records = rec.records()
-    expect(records.map(r => r.input.command)).toEqual(['prepare_job', 'run_script_step', 'run_container_step', 'cleanup_job'])
+    expect(records.map(r => r.input.command)).toEqual([
+      'prepare_job',
+      'run_script_step',
+      'run_container_step',
+      'cleanup_job'
+    ])
     for (const r of records) {
       expect(r.raw.endsWith('\n')).toBe(true)
       expect(r.raw.slice(0, -1)).not.toContain('\n')
@@ -35,11 +49,18 @@ describe('runJob with a recording hook', () => {
       expect(r.env.RUNNER_NAME).toMatch(/^emulator-/)
     }
     const work = result.workDir
-    expect(records[0].env).toMatchObject({ GITHUB_WORKSPACE: `${work}/conformance/conformance`, RUNNER_WORKSPACE: `${work}/conformance`, RUNNER_TEMP: `${work}/_temp` })
+    expect(records[0].env).toMatchObject({
+      GITHUB_WORKSPACE: `${work}/conformance/conformance`,
+      RUNNER_WORKSPACE: `${work}/conformance`,
+      RUNNER_TEMP: `${work}/_temp`
+    })
 
     const prepare = records[0].input
     expect(prepare.state).toBeNull()
-    const args = prepare.args as { container: Record<string, unknown>; services: Array<Record<string, unknown>> }
+    const args = prepare.args as {
+      container: Record<string, unknown>
+      services: Array<Record<string, unknown>>
+    }
     expect(args.container).toMatchObject({
       image: '127.0.0.1:5000/private/busybox:1',
       dockerfile: null,
@@ -50,35 +71,102 @@ describe('runJob with a recording hook', () => {
       registry: { username: 'u', password: 'p', serverUrl: '127.0.0.1:5000' },
       environmentVariables: { A: 'a', HOME: '/github/home' },
       portMappings: ['8080:80', '6379'],
-      userMountVolumes: [{ userProvidedValue: '/data:/data:ro', sourceVolumePath: '/data', targetVolumePath: '/data', readOnly: true }]
+      userMountVolumes: [
+        {
+          userProvidedValue: '/data:/data:ro',
+          sourceVolumePath: '/data',
+          targetVolumePath: '/data',
+          readOnly: true
+        }
+      ]
     })
     expect(records[0].raw).toContain('"dockerfile":null')
-    const mounts = args.container.systemMountVolumes as Array<{ sourceVolumePath: string; targetVolumePath: string; readOnly: boolean }>
-    expect(mounts.map(m => m.targetVolumePath)).toEqual(['/var/run/docker.sock', '/__w', '/__e', '/__w/_temp', '/__w/_actions', '/__w/_tool', '/github/home', '/github/workflow'])
+    const mounts = args.container.systemMountVolumes as Array<{
+      sourceVolumePath: string
+      targetVolumePath: string
+      readOnly: boolean
+    }>
+    expect(mounts.map(m => m.targetVolumePath)).toEqual([
+      '/var/run/docker.sock',
+      '/__w',
+      '/__e',
+      '/__w/_temp',
+      '/__w/_actions',
+      '/__w/_tool',
+      '/github/home',
+      '/github/workflow'
+    ])
     expect(mounts.filter(m => m.readOnly).map(m => m.targetVolumePath)).toEqual(['/__e'])
     for (const m of mounts.slice(1)) expect(existsSync(m.sourceVolumePath)).toBe(true)
     expect(existsSync(join(mounts[2].sourceVolumePath, 'node24/bin/node'))).toBe(true)
     expect(readFileSync(join(mounts[7].sourceVolumePath, 'event.json'), 'utf8').trim()).toBe('{}')
     expect(args.services.map(s => s.image)).toEqual(['redis:7', 'container-hooks-test/service:1'])
-    expect(args.services[0]).toMatchObject({ registry: null, portMappings: ['6379/tcp'], environmentVariables: {}, createOptions: null, workingDirectory: null })
+    expect(args.services[0]).toMatchObject({
+      registry: null,
+      portMappings: ['6379/tcp'],
+      environmentVariables: {},
+      createOptions: null,
+      workingDirectory: null
+    })
     for (const s of args.services) expect(Object.keys(s)).not.toContain('name')
 
-    const script = records[1].input.args as { entryPoint: string; entryPointArgs: string[]; environmentVariables: Record<string, string>; workingDirectory: string; prependPath: string[] }
+    const script = records[1].input.args as {
+      entryPoint: string
+      entryPointArgs: string[]
+      environmentVariables: Record<string, string>
+      workingDirectory: string
+      prependPath: string[]
+    }
     expect(records[1].input.state).toEqual({ n: 1 })
     expect(script.entryPoint).toBe('sh')
-    expect(script.entryPointArgs).toEqual(['-e', expect.stringMatching(/^\/__w\/_temp\/[0-9a-f-]{36}\.sh$/)])
+    expect(script.entryPointArgs).toEqual([
+      '-e',
+      expect.stringMatching(/^\/__w\/_temp\/[0-9a-f-]{36}\.sh$/)
+    ])
     expect(readFileSync(script.entryPointArgs[1].replace('/__w', work), 'utf8')).toBe('echo hi')
     expect(script.workingDirectory).toBe('/__w/conformance/conformance')
     expect(script.prependPath).toEqual([])
     const env = script.environmentVariables
-    expect(env).toMatchObject({ JOB: 'j', STEP: 's', CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: '/__w/conformance/conformance', RUNNER_TEMP: '/__w/_temp', GITHUB_EVENT_PATH: '/github/workflow/event.json' })
-    for (const [name, prefix] of [['GITHUB_OUTPUT', 'set_output_'], ['GITHUB_ENV', 'set_env_'], ['GITHUB_PATH', 'add_path_'], ['GITHUB_STATE', 'save_state_'], ['GITHUB_STEP_SUMMARY', 'step_summary_']]) {
-      expect(env[name]).toMatch(new RegExp(`^/__w/_temp/_runner_file_commands/${prefix}[0-9a-f-]{36}$`))
+    expect(env).toMatchObject({
+      JOB: 'j',
+      STEP: 's',
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: '/__w/conformance/conformance',
+      RUNNER_TEMP: '/__w/_temp',
+      GITHUB_EVENT_PATH: '/github/workflow/event.json'
+    })
+    for (const [name, prefix] of [
+      ['GITHUB_OUTPUT', 'set_output_'],
+      ['GITHUB_ENV', 'set_env_'],
+      ['GITHUB_PATH', 'add_path_'],
+      ['GITHUB_STATE', 'save_state_'],
+      ['GITHUB_STEP_SUMMARY', 'step_summary_']
+    ]) {
+      expect(env[name]).toMatch(
+        new RegExp(`^/__w/_temp/_runner_file_commands/${prefix}[0-9a-f-]{36}$`)
+      )
     }
 
-    const step = records[2].input.args as Record<string, unknown> & { environmentVariables: Record<string, string> }
-    expect(step).toMatchObject({ image: IMAGE, dockerfile: null, entryPoint: 'sh', entryPointArgs: ['echo', '"a', 'b"'], workingDirectory: '/github/workspace', registry: null, createOptions: null, portMappings: [], userMountVolumes: [] })
-    expect((step.systemMountVolumes as Array<{ targetVolumePath: string; sourceVolumePath: string }>).map(m => [m.targetVolumePath, m.sourceVolumePath])).toEqual([
+    const step = records[2].input.args as Record<string, unknown> & {
+      environmentVariables: Record<string, string>
+    }
+    expect(step).toMatchObject({
+      image: IMAGE,
+      dockerfile: null,
+      entryPoint: 'sh',
+      entryPointArgs: ['echo', '"a', 'b"'],
+      workingDirectory: '/github/workspace',
+      registry: null,
+      createOptions: null,
+      portMappings: [],
+      userMountVolumes: []
+    })
+    expect(
+      (
+        step.systemMountVolumes as Array<{ targetVolumePath: string; sourceVolumePath: string }>
+      ).map(m => [m.targetVolumePath, m.sourceVolumePath])
+    ).toEqual([
       ['/var/run/docker.sock', '/var/run/docker.sock'],
       ['/github/runner_temp', `${work}/_temp`],
       ['/github/home', `${work}/_temp/_github_home`],
@@ -86,7 +174,15 @@ describe('runJob with a recording hook', () => {
       ['/github/file_commands', `${work}/_temp/_runner_file_commands`],
       ['/github/workspace', `${work}/conformance/conformance`]
     ])
-    expect(step.environmentVariables).toMatchObject({ JOB: 'j', INPUT_MY_INPUT: 'v', INPUT_ARGS: 'echo "a b"', INPUT_ENTRYPOINT: 'sh', HOME: '/github/home', GITHUB_WORKSPACE: '/github/workspace', RUNNER_TEMP: '/github/runner_temp' })
+    expect(step.environmentVariables).toMatchObject({
+      JOB: 'j',
+      INPUT_MY_INPUT: 'v',
+      INPUT_ARGS: 'echo "a b"',
+      INPUT_ENTRYPOINT: 'sh',
+      HOME: '/github/home',
+      GITHUB_WORKSPACE: '/github/workspace',
+      RUNNER_TEMP: '/github/runner_temp'
+    })
     expect(step.environmentVariables.GITHUB_OUTPUT).toMatch(/^\/github\/file_commands\/set_output_/)
     expect(records[3].input).toMatchObject({ args: {}, state: { n: 1 } })
     expect(records[3].raw).toContain('"args":{}')
@@ -97,7 +193,13 @@ describe('runJob with a recording hook', () => {
     const rec = recorderHook(dir)
     const { result } = await run(
       { container: { image: IMAGE }, steps: [{ run: 'a' }, { run: 'b' }] },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, HOOK_RESPONSES: JSON.stringify({ run_script_step: '{"State":{"n":2}}' }) } }
+      {
+        hook: rec.hook,
+        env: {
+          RECORD_FILE: rec.record,
+          HOOK_RESPONSES: JSON.stringify({ run_script_step: '{"State":{"n":2}}' })
+        }
+      }
     )
     expect(result.result).toBe('success')
     expect(rec.records().map(r => r.input.state)).toEqual([null, { n: 1 }, { n: 2 }, { n: 2 }])
@@ -108,13 +210,20 @@ describe('runJob with a recording hook', () => {
     const dir = tempDir()
     const rec = recorderHook(dir)
     const { result, log } = await run(
-      { steps: [{ uses: `docker://${IMAGE}`, args: 'true' }, { run: 'echo "host $GITHUB_WORKSPACE"; echo x=1 >> "$GITHUB_OUTPUT"', id: 'h' }] },
+      {
+        steps: [
+          { uses: `docker://${IMAGE}`, args: 'true' },
+          { run: 'echo "host $GITHUB_WORKSPACE"; echo x=1 >> "$GITHUB_OUTPUT"', id: 'h' }
+        ]
+      },
       { hook: rec.hook, env: { RECORD_FILE: rec.record } }
     )
     expect(result.result).toBe('success')
     expect(result.prepare).toBeNull()
     expect(result.cleanup).toBeNull()
-    expect(rec.records().map(r => [r.input.command, r.input.state])).toEqual([['run_container_step', null]])
+    expect(rec.records().map(r => [r.input.command, r.input.state])).toEqual([
+      ['run_container_step', null]
+    ])
     expect(log).toContain(`host ${result.workDir}/conformance/conformance`)
     expect(result.steps[1]).toMatchObject({ command: null, result: 'success', outputs: { x: '1' } })
   })
@@ -124,7 +233,15 @@ describe('runJob with a recording hook', () => {
     const rec = recorderHook(dir)
     const { result } = await run(
       { services: [{ image: 'container-hooks-test/service:1' }], steps: [{ run: 'exit 0' }] },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, HOOK_RESPONSES: JSON.stringify({ prepare_job: '{"context":{"services":[{"ports":{"8080":"32768"}}]}}' }) } }
+      {
+        hook: rec.hook,
+        env: {
+          RECORD_FILE: rec.record,
+          HOOK_RESPONSES: JSON.stringify({
+            prepare_job: '{"context":{"services":[{"ports":{"8080":"32768"}}]}}'
+          })
+        }
+      }
     )
     expect(result.result).toBe('success')
     expect(rec.records().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
@@ -135,30 +252,54 @@ describe('runJob with a recording hook', () => {
     ['an empty response', '', /Response file could not be read/],
     ['invalid JSON', '{"isAlpine":', /not one JSON document/],
     ['two JSON documents', '{"isAlpine":false}\n{"isAlpine":false}', /not one JSON document/],
-    ['more services than the job has', '{"isAlpine":false,"context":{"services":[{"ports":{}},{"ports":{}}]}}', /2 entries but the job has 1/],
-    ['a service without ports', '{"isAlpine":false,"context":{"services":[{"id":"x"}]}}', /has no ports/],
+    [
+      'more services than the job has',
+      '{"isAlpine":false,"context":{"services":[{"ports":{}},{"ports":{}}]}}',
+      /2 entries but the job has 1/
+    ],
+    [
+      'a service without ports',
+      '{"isAlpine":false,"context":{"services":[{"id":"x"}]}}',
+      /has no ports/
+    ],
     ['no isAlpine with a job container', '{"context":{"services":[{"ports":{}}]}}', /no isAlpine/]
-  ])('fails prepare_job on %s, skips the steps and still cleans up', async (_what, response, error) => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result, log } = await run(
-      { container: { image: IMAGE }, services: [{ image: 'redis' }], steps: [{ run: 'echo never' }] },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, HOOK_RESPONSES: JSON.stringify({ prepare_job: response }) } }
-    )
-    expect(result.result).toBe('failure')
-    expect(result.prepare?.result).toBe('failure')
-    expect(result.errors.join('\n')).toMatch(error)
-    expect(log).toMatch(error)
-    expect(result.steps.map(s => s.result)).toEqual(['skipped'])
-    expect(rec.records().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
-    expect(rec.records()[1].input.state).toBeNull()
-  })
+  ])(
+    'fails prepare_job on %s, skips the steps and still cleans up',
+    async (_what, response, error) => {
+      const dir = tempDir()
+      const rec = recorderHook(dir)
+      const { result, log } = await run(
+        {
+          container: { image: IMAGE },
+          services: [{ image: 'redis' }],
+          steps: [{ run: 'echo never' }]
+        },
+        {
+          hook: rec.hook,
+          env: {
+            RECORD_FILE: rec.record,
+            HOOK_RESPONSES: JSON.stringify({ prepare_job: response })
+          }
+        }
+      )
+      expect(result.result).toBe('failure')
+      expect(result.prepare?.result).toBe('failure')
+      expect(result.errors.join('\n')).toMatch(error)
+      expect(log).toMatch(error)
+      expect(result.steps.map(s => s.result)).toEqual(['skipped'])
+      expect(rec.records().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
+      expect(rec.records()[1].input.state).toBeNull()
+    }
+  )
 
   it('fails a step with an invalid response, reports the hook error and exit code, masks secrets', async () => {
     const dir = tempDir()
     const rec = recorderHook(dir)
     const { result, log } = await run(
-      { container: { image: IMAGE }, steps: [{ run: 'a' }, { run: 'b' }, { run: 'c', if: 'always()' }] },
+      {
+        container: { image: IMAGE },
+        steps: [{ run: 'a' }, { run: 'b' }, { run: 'c', if: 'always()' }]
+      },
       {
         hook: rec.hook,
         env: {
@@ -179,7 +320,14 @@ describe('runJob with a recording hook', () => {
     const rec = recorderHook(dir)
     const { result, log } = await run(
       { container: { image: IMAGE }, steps: [{ run: 'a' }] },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, HOOK_PRINT: JSON.stringify(['::error::the real reason']), HOOK_EXIT: JSON.stringify({ run_script_step: 7, cleanup_job: 1 }) } }
+      {
+        hook: rec.hook,
+        env: {
+          RECORD_FILE: rec.record,
+          HOOK_PRINT: JSON.stringify(['::error::the real reason']),
+          HOOK_EXIT: JSON.stringify({ run_script_step: 7, cleanup_job: 1 })
+        }
+      }
     )
     expect(result.steps[0]).toMatchObject({ result: 'failure', exitCode: 7 })
     expect(result.steps[0].errors[0]).toBe('the real reason')
@@ -197,8 +345,14 @@ describe('runJob with a recording hook', () => {
         container: { image: IMAGE },
         env: { OVERRIDE: 'job' },
         steps: [
-          { id: 'one', run: 'echo "a=1" >> "$GITHUB_OUTPUT"; printf "m<<X\\nl1\\nl2\\nX\\n" >> "$GITHUB_OUTPUT"; echo OVERRIDE=file >> "$GITHUB_ENV"; echo /p1 >> "$GITHUB_PATH"' },
-          { id: 'two', run: 'echo /p2 >> "$GITHUB_PATH"; echo "seen=${{ steps.one.outputs.a }}-$OVERRIDE" >> "$GITHUB_OUTPUT"' },
+          {
+            id: 'one',
+            run: 'echo "a=1" >> "$GITHUB_OUTPUT"; printf "m<<X\\nl1\\nl2\\nX\\n" >> "$GITHUB_OUTPUT"; echo OVERRIDE=file >> "$GITHUB_ENV"; echo /p1 >> "$GITHUB_PATH"'
+          },
+          {
+            id: 'two',
+            run: 'echo /p2 >> "$GITHUB_PATH"; echo "seen=${{ steps.one.outputs.a }}-$OVERRIDE" >> "$GITHUB_OUTPUT"'
+          },
           { run: 'echo /p1 >> "$GITHUB_PATH"', env: { OVERRIDE: 'step' } },
           { run: 'true' },
           { run: 'echo "bad line" >> "$GITHUB_ENV"' }
@@ -208,11 +362,25 @@ describe('runJob with a recording hook', () => {
     )
     expect(result.steps[0].outputs).toEqual({ a: '1', m: 'l1\nl2' })
     expect(result.steps[1].outputs).toEqual({ seen: '1-file' })
-    const steps = rec.records().filter(r => r.input.command === 'run_script_step').map(r => r.input.args as { prependPath: string[]; environmentVariables: Record<string, string> })
-    expect(steps.map(s => s.prependPath)).toEqual([[], ['/p1'], ['/p2', '/p1'], ['/p1', '/p2'], ['/p1', '/p2']])
+    const steps = rec
+      .records()
+      .filter(r => r.input.command === 'run_script_step')
+      .map(
+        r => r.input.args as { prependPath: string[]; environmentVariables: Record<string, string> }
+      )
+    expect(steps.map(s => s.prependPath)).toEqual([
+      [],
+      ['/p1'],
+      ['/p2', '/p1'],
+      ['/p1', '/p2'],
+      ['/p1', '/p2']
+    ])
     expect(steps[2].environmentVariables.OVERRIDE).toBe('step')
     expect(steps[3].environmentVariables.OVERRIDE).toBe('file')
-    expect(result.steps[4]).toMatchObject({ result: 'failure', errors: ['GITHUB_ENV: invalid line "bad line" (expected name=value or name<<DELIMITER)'] })
+    expect(result.steps[4]).toMatchObject({
+      result: 'failure',
+      errors: ['GITHUB_ENV: invalid line "bad line" (expected name=value or name<<DELIMITER)']
+    })
   })
 
   it('runs local actions: a Dockerfile action as run_container_step, a node action as run_script_step', async () => {
@@ -222,28 +390,67 @@ describe('runJob with a recording hook', () => {
       {
         container: { image: IMAGE },
         files: {
-          'a/docker/action.yml': 'inputs: { who: { default: world }, n: {} }\nruns: { using: docker, image: Dockerfile, entrypoint: /e.sh, args: ["${{ inputs.who }}", "two words"], env: { FROM_ACTION: "${{ inputs.who }}" } }\n',
+          'a/docker/action.yml':
+            'inputs: { who: { default: world }, n: {} }\nruns: { using: docker, image: Dockerfile, entrypoint: /e.sh, args: ["${{ inputs.who }}", "two words"], env: { FROM_ACTION: "${{ inputs.who }}" } }\n',
           'a/docker/Dockerfile': 'FROM scratch\n',
           'a/reg/action.yaml': 'runs: { using: docker, image: "docker://redis:7" }\n',
           'a/js/action.yml': 'runs: { using: node24, main: dist/index.js }\n'
         },
-        steps: [{ uses: './a/docker', with: { who: 'Mona' } }, { uses: './a/reg', with: { args: 'x y' } }, { uses: './a/js/' }]
+        steps: [
+          { uses: './a/docker', with: { who: 'Mona' } },
+          { uses: './a/reg', with: { args: 'x y' } },
+          { uses: './a/js/' }
+        ]
       },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, HOOK_RESPONSES: JSON.stringify({ prepare_job: '{"isAlpine":true}' }) } }
+      {
+        hook: rec.hook,
+        env: {
+          RECORD_FILE: rec.record,
+          HOOK_RESPONSES: JSON.stringify({ prepare_job: '{"isAlpine":true}' })
+        }
+      }
     )
     expect(result.result).toBe('success')
-    const [, dockerStep, regStep, jsStep] = rec.records().map(r => r.input.args as Record<string, unknown> & { environmentVariables: Record<string, string> })
-    expect(dockerStep).toMatchObject({ image: null, dockerfile: `${result.workDir}/conformance/conformance/a/docker/Dockerfile`, entryPoint: '/e.sh', entryPointArgs: ['', '"Mona"', '"two', 'words"'] })
-    expect(dockerStep.environmentVariables).toMatchObject({ INPUT_WHO: 'Mona', FROM_ACTION: 'Mona' })
-    expect(regStep).toMatchObject({ image: 'redis:7', dockerfile: null, entryPoint: null, entryPointArgs: ['x', 'y'] })
-    expect(jsStep).toMatchObject({ entryPoint: '/__e/node24_alpine/bin/node', entryPointArgs: ['/__w/conformance/conformance/a/js/dist/index.js'] })
+    const [, dockerStep, regStep, jsStep] = rec
+      .records()
+      .map(
+        r =>
+          r.input.args as Record<string, unknown> & { environmentVariables: Record<string, string> }
+      )
+    expect(dockerStep).toMatchObject({
+      image: null,
+      dockerfile: `${result.workDir}/conformance/conformance/a/docker/Dockerfile`,
+      entryPoint: '/e.sh',
+      entryPointArgs: ['', '"Mona"', '"two', 'words"']
+    })
+    expect(dockerStep.environmentVariables).toMatchObject({
+      INPUT_WHO: 'Mona',
+      FROM_ACTION: 'Mona'
+    })
+    expect(regStep).toMatchObject({
+      image: 'redis:7',
+      dockerfile: null,
+      entryPoint: null,
+      entryPointArgs: ['x', 'y']
+    })
+    expect(jsStep).toMatchObject({
+      entryPoint: '/__e/node24_alpine/bin/node',
+      entryPointArgs: ['/__w/conformance/conformance/a/js/dist/index.js']
+    })
   })
 
   it('fails a step with a clear line when its local action cannot be used', async () => {
     const dir = tempDir()
     const rec = recorderHook(dir)
     const { result } = await run(
-      { files: { 'bad/action.yml': 'runs: { using: composite, steps: [] }\n' }, steps: [{ uses: './missing' }, { uses: './bad', if: 'always()' }, { run: 'echo ${{ github.sha }}', if: 'always()' }] },
+      {
+        files: { 'bad/action.yml': 'runs: { using: composite, steps: [] }\n' },
+        steps: [
+          { uses: './missing' },
+          { uses: './bad', if: 'always()' },
+          { run: 'echo ${{ github.sha }}', if: 'always()' }
+        ]
+      },
       { hook: rec.hook, env: { RECORD_FILE: rec.record } }
     )
     expect(result.steps.map(s => s.result)).toEqual(['failure', 'failure', 'failure'])
@@ -257,7 +464,12 @@ describe('runJob with a recording hook', () => {
     const rec = recorderHook(dir)
     const { result, log } = await run(
       {
-        files: { 'js/action.yml': 'inputs: { q: { default: life } }\nruns: { using: node20, main: main.js }\n', 'js/main.js': 'require("fs").appendFileSync(process.env.GITHUB_OUTPUT, "answer=42\\n"); console.log("q=" + process.env.INPUT_Q)\n' },
+        files: {
+          'js/action.yml':
+            'inputs: { q: { default: life } }\nruns: { using: node20, main: main.js }\n',
+          'js/main.js':
+            'require("fs").appendFileSync(process.env.GITHUB_OUTPUT, "answer=42\\n"); console.log("q=" + process.env.INPUT_Q)\n'
+        },
         steps: [{ id: 'js', uses: './js' }]
       },
       { hook: rec.hook, env: { RECORD_FILE: rec.record } }
@@ -271,15 +483,22 @@ describe('runJob with a recording hook', () => {
     const rec = recorderHook(dir)
     const work = join(dir, 'given-work')
     mkdirSync(join(work, '_temp', 'stale'), { recursive: true })
-    const { result } = await run({ container: { image: IMAGE }, steps: [{ run: 'a' }] }, { hook: rec.hook, workDir: work, env: { RECORD_FILE: rec.record } })
+    const { result } = await run(
+      { container: { image: IMAGE }, steps: [{ run: 'a' }] },
+      { hook: rec.hook, workDir: work, env: { RECORD_FILE: rec.record } }
+    )
     expect(result.workDir).toBe(work)
     expect(existsSync(join(work, '_temp', 'stale'))).toBe(false)
     expect(existsSync(join(work, 'conformance', 'conformance'))).toBe(true)
   })
 
   it('refuses a missing hook file and workspace files outside the workspace', async () => {
-    await expect(run({ steps: [{ run: 'true' }] }, { hook: '/nonexistent/hook.js' })).rejects.toThrow(/Hook file not found: \/nonexistent\/hook.js/)
+    await expect(
+      run({ steps: [{ run: 'true' }] }, { hook: '/nonexistent/hook.js' })
+    ).rejects.toThrow(/Hook file not found: \/nonexistent\/hook.js/)
     const rec = recorderHook(tempDir())
-    await expect(run({ files: { '../escape': 'x' }, steps: [{ run: 'true' }] }, { hook: rec.hook })).rejects.toThrow(/files: "..\/escape" is outside the workspace/)
+    await expect(
+      run({ files: { '../escape': 'x' }, steps: [{ run: 'true' }] }, { hook: rec.hook })
+    ).rejects.toThrow(/files: "..\/escape" is outside the workspace/)
   })
 })

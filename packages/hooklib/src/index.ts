@@ -1,6 +1,7 @@
 export * from './protocol'
 export * from './errors'
 export * from './args'
+export * from './hook-container'
 export * from './input'
 export * from './input-schema'
 export * from './logger'

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { InputError, parseInput, readInput } from '@container-hooks/hooklib'
+import { hookContainer, InputError, parseInput, readInput } from '@container-hooks/hooklib'
 import * as payloads from './fixtures/payloads'
 
 const RF = '/home/runner/_work/_temp/_runner_hook_responses/response.json'
@@ -15,7 +15,7 @@ function errorOf(text: string): string {
 }
 
 function withArgs(base: { args: object }, args: object): string {
-  return JSON.stringify({ ...base, args: { ...base.args, ...args } })
+  return JSON.stringify(payloads.withArgs(base, args))
 }
 
 describe('parseInput: runner payloads', () => {
@@ -65,19 +65,7 @@ describe('parseInput: runner payloads', () => {
     )
     expect(minimal.state).toBeNull()
     expect(minimal.args).toEqual({
-      container: {
-        image: 'alpine',
-        dockerfile: null,
-        entryPoint: null,
-        entryPointArgs: [],
-        workingDirectory: null,
-        createOptions: null,
-        registry: null,
-        environmentVariables: {},
-        portMappings: [],
-        systemMountVolumes: [],
-        userMountVolumes: []
-      },
+      container: hookContainer('alpine'),
       services: []
     })
   })

@@ -1,13 +1,4 @@
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   parseInput,
@@ -16,15 +7,12 @@ import {
   type HookResponse
 } from '@container-hooks/hooklib'
 import * as payloads from './fixtures/payloads'
+import { makeResponseFile } from './fixtures/response-file'
 
 let dir: string
 let responseFile: string
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hooklib-response-'))
-  responseFile = join(dir, 'response.json')
-  writeFileSync(responseFile, '') // the runner creates it empty
-})
+beforeEach(() => ({ dir, responseFile } = makeResponseFile('hooklib-response-')))
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 function writer(payload: object): ResponseWriter {

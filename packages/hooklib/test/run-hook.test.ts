@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -13,15 +13,12 @@ import {
   type HookHandlers
 } from '@container-hooks/hooklib'
 import * as payloads from './fixtures/payloads'
+import { makeResponseFile } from './fixtures/response-file'
 
 let dir: string
 let responseFile: string
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hooklib-run-hook-'))
-  responseFile = join(dir, 'response.json')
-  writeFileSync(responseFile, '')
-})
+beforeEach(() => ({ dir, responseFile } = makeResponseFile('hooklib-run-hook-')))
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const prepared = {

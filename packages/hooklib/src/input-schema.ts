@@ -1,4 +1,6 @@
-import { z } from 'zod'
+// zod/mini: the same validation as zod's classic API at a fraction of the bundle size, which
+// every hook invocation pays for at cold start (docs/adrs/0001-bundler.md).
+import * as z from 'zod/mini'
 import { COMMANDS } from './protocol'
 
 /*
@@ -7,57 +9,56 @@ import { COMMANDS } from './protocol'
  * or older runners keep working. Unknown fields are stripped (zod's default), never rejected.
  */
 
-const nullableString = z
-  .string()
-  .nullish()
-  .transform(v => v ?? null)
-const stringList = z
-  .array(z.string())
-  .nullish()
-  .transform(v => v ?? [])
-// A null env value (an unset expression) is passed as an empty string.
-const envMap = z
-  .record(
-    z.string(),
-    z
-      .string()
-      .nullable()
-      .transform(v => v ?? '')
+function orNull<T extends z.ZodMiniType>(schema: T) {
+  return z.pipe(
+    z.nullish(schema),
+    z.transform((v: z.output<T> | null | undefined) => v ?? null)
   )
-  .nullish()
-  .transform(v => v ?? {})
+}
+
+function orEmpty<T extends z.ZodMiniType, E extends z.output<T>>(schema: T, empty: () => E) {
+  return z.pipe(
+    z.nullish(schema),
+    z.transform((v: z.output<T> | null | undefined): z.output<T> => v ?? empty())
+  )
+}
+
+const nonEmptyString = z.string().check(z.minLength(1))
+const stringList = orEmpty(z.array(z.string()), () => [])
+// A null env value (an unset expression) is passed as an empty string.
+const envMap = orEmpty(
+  z.record(
+    z.string(),
+    z.pipe(
+      z.nullable(z.string()),
+      z.transform((v: string | null) => v ?? '')
+    )
+  ),
+  () => ({})
+)
 
 export const mountVolumeSchema = z.object({
-  userProvidedValue: nullableString,
-  sourceVolumePath: nullableString,
-  targetVolumePath: z.string().min(1),
-  readOnly: z
-    .boolean()
-    .nullish()
-    .transform(v => v ?? false)
+  userProvidedValue: orNull(z.string()),
+  sourceVolumePath: orNull(z.string()),
+  targetVolumePath: nonEmptyString,
+  readOnly: orEmpty(z.boolean(), () => false)
 })
-const mountList = z
-  .array(mountVolumeSchema)
-  .nullish()
-  .transform(v => v ?? [])
+const mountList = orEmpty(z.array(mountVolumeSchema), () => [])
 
 const registrySchema = z.object({
   username: z.string(),
   password: z.string(),
-  serverUrl: z
-    .string()
-    .nullish()
-    .transform(v => v ?? '')
+  serverUrl: orEmpty(z.string(), () => '')
 })
 
 export const hookContainerSchema = z.object({
-  image: nullableString,
-  dockerfile: nullableString,
-  entryPoint: nullableString,
+  image: orNull(z.string()),
+  dockerfile: orNull(z.string()),
+  entryPoint: orNull(z.string()),
   entryPointArgs: stringList,
-  workingDirectory: nullableString,
-  createOptions: nullableString,
-  registry: registrySchema.nullish().transform(v => v ?? null),
+  workingDirectory: orNull(z.string()),
+  createOptions: orNull(z.string()),
+  registry: orNull(registrySchema),
   environmentVariables: envMap,
   portMappings: stringList,
   systemMountVolumes: mountList,
@@ -65,37 +66,33 @@ export const hookContainerSchema = z.object({
 })
 
 // prepare_job containers are always pulled by name: a Dockerfile only exists for container steps.
-const jobContainerSchema = hookContainerSchema.extend({ image: z.string().min(1) })
+const jobContainerSchema = z.extend(hookContainerSchema, { image: nonEmptyString })
 
 export const prepareJobArgsSchema = z.object({
-  container: jobContainerSchema.nullish().transform(v => v ?? null),
-  services: z
-    .array(jobContainerSchema)
-    .nullish()
-    .transform(v => v ?? [])
+  container: orNull(jobContainerSchema),
+  services: orEmpty(z.array(jobContainerSchema), () => [])
 })
 
-export const containerStepArgsSchema = hookContainerSchema.refine(
-  c => Boolean(c.image) || Boolean(c.dockerfile),
-  { message: 'expected an image or a dockerfile, got neither', path: ['image'] }
+export const containerStepArgsSchema = hookContainerSchema.check(
+  z.refine(c => Boolean(c.image) || Boolean(c.dockerfile), {
+    message: 'expected an image or a dockerfile, got neither',
+    path: ['image']
+  })
 )
 
 export const scriptStepArgsSchema = z.object({
-  entryPoint: z.string().min(1),
+  entryPoint: nonEmptyString,
   entryPointArgs: stringList,
   environmentVariables: envMap,
   prependPath: stringList,
-  workingDirectory: z.string().min(1)
+  workingDirectory: nonEmptyString
 })
 
 export const cleanupJobArgsSchema = z.object({})
 
 export const envelopeSchema = z.object({
   command: z.enum(COMMANDS),
-  responseFile: z.string().min(1),
-  args: z.unknown().optional(),
-  state: z
-    .record(z.string(), z.unknown())
-    .nullish()
-    .transform(v => v ?? null)
+  responseFile: nonEmptyString,
+  args: z.optional(z.unknown()),
+  state: orNull(z.record(z.string(), z.unknown()))
 })

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { describeIssues } from './describe-value'
 import { InputError } from './errors'
 import {
@@ -10,7 +10,7 @@ import {
 } from './input-schema'
 import type { Command, HookInput } from './protocol'
 
-const ARGS_SCHEMAS: Record<Command, z.ZodType> = {
+const ARGS_SCHEMAS: Record<Command, z.ZodMiniType> = {
   prepare_job: prepareJobArgsSchema,
   cleanup_job: cleanupJobArgsSchema,
   run_script_step: scriptStepArgsSchema,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 /*
  * What the runner accepts in the response file (protocol.md §4). Strict: an unknown key in a
@@ -9,28 +9,28 @@ const state = z.record(z.string(), z.unknown())
 const ports = z.record(z.string(), z.string())
 
 export const prepareJobResponseSchema = z.strictObject({
-  state: state.optional(),
-  context: z
-    .strictObject({
-      container: z
-        .strictObject({
-          id: z.string().optional(),
-          network: z.string().optional(),
-          ports: ports.optional()
+  state: z.optional(state),
+  context: z.optional(
+    z.strictObject({
+      container: z.optional(
+        z.strictObject({
+          id: z.optional(z.string()),
+          network: z.optional(z.string()),
+          ports: z.optional(ports)
         })
-        .optional(),
-      services: z
-        .array(
+      ),
+      services: z.optional(
+        z.array(
           z.strictObject({
-            id: z.string().optional(),
-            network: z.string().optional(),
+            id: z.optional(z.string()),
+            network: z.optional(z.string()),
             ports
           })
         )
-        .optional()
+      )
     })
-    .optional(),
-  isAlpine: z.boolean().optional()
+  ),
+  isAlpine: z.optional(z.boolean())
 })
 
-export const stepResponseSchema = z.strictObject({ state: state.optional() })
+export const stepResponseSchema = z.strictObject({ state: z.optional(state) })

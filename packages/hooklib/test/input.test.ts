@@ -1,5 +1,16 @@
 import { Readable } from 'node:stream'
-import { hookContainer, InputError, parseInput, readInput } from '@container-hooks/hooklib'
+import {
+  hookContainer,
+  hookContainerSchema,
+  InputError,
+  parseInput,
+  prepareJobArgsSchema,
+  readInput,
+  scriptStepArgsSchema,
+  type HookContainer,
+  type PrepareJobArgs,
+  type ScriptStepArgs
+} from '@container-hooks/hooklib'
 import * as payloads from './fixtures/payloads'
 
 const RF = '/home/runner/_work/_temp/_runner_hook_responses/response.json'
@@ -215,6 +226,26 @@ describe('parseInput: one clear error line', () => {
     expect(errorOf(JSON.stringify({ ...payloads.cleanupJob(RF), state: 'x' }))).toBe(
       'Invalid hook input: state: expected an object, got "x"'
     )
+  })
+})
+
+describe('schemas', () => {
+  it('produce the protocol types (checked by tsc) with empty defaults', () => {
+    const container: HookContainer = hookContainerSchema.parse({ image: 'alpine' })
+    const prepare: PrepareJobArgs = prepareJobArgsSchema.parse({})
+    const script: ScriptStepArgs = scriptStepArgsSchema.parse({
+      entryPoint: 'sh',
+      workingDirectory: '/'
+    })
+    expect(container).toEqual(hookContainer('alpine'))
+    expect(prepare).toEqual({ container: null, services: [] })
+    expect(script).toEqual({
+      entryPoint: 'sh',
+      entryPointArgs: [],
+      environmentVariables: {},
+      prependPath: [],
+      workingDirectory: '/'
+    })
   })
 })
 

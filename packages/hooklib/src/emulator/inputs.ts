@@ -96,22 +96,36 @@ function jobLevelContainer(
   }
 }
 
+/** The runner's proxy settings, passed to job and service containers in both cases. */
+export function proxyEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+    const value = env[name] ?? env[name.toLowerCase()]
+    if (value) {
+      out[name] = value
+      out[name.toLowerCase()] = value
+    }
+  }
+  return out
+}
+
 /** prepare_job args: the job container (HOME=/github/home) and the services, without names. */
 export function prepareJobArgs(
   container: ContainerSpec | undefined,
   services: ContainerSpec[],
-  layout: RunnerLayout
+  layout: RunnerLayout,
+  proxy: Record<string, string> = {}
 ): PrepareJobArgs {
   return {
     container: container
       ? jobLevelContainer(
           container,
-          { ...container.env, HOME: '/github/home' },
+          { ...proxy, ...container.env, HOME: '/github/home' },
           jobContainerMounts(layout),
           `/__w/${layout.repoName}/${layout.repoName}`
         )
       : null,
-    services: services.map(s => jobLevelContainer(s, { ...s.env }, [], null))
+    services: services.map(s => jobLevelContainer(s, { ...proxy, ...s.env }, [], null))
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { assertHookFile } from './invoke-hook'
-import { prepareJobArgs } from './inputs'
+import { prepareJobArgs, proxyEnv } from './inputs'
 import type { JobSpec } from './job-schema'
 import { hookCommand, type JobRun } from './job-run'
 import { createLayout, removeLayout, writeWorkspaceFiles, type RunnerLayout } from './layout'
@@ -84,7 +84,8 @@ function startRun(
 
 async function prepare(run: JobRun): Promise<CommandRecord> {
   run.hook.log('── Initialize containers')
-  const args = prepareJobArgs(run.job.container, run.job.services, run.layout)
+  const proxy = proxyEnv(run.hostEnv)
+  const args = prepareJobArgs(run.job.container, run.job.services, run.layout, proxy)
   const { record, outcome } = await hookCommand(run, 'prepare_job', args)
   const reading = outcome.reading
   if (record.result !== 'success' || !reading) {

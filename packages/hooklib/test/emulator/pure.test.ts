@@ -1,6 +1,7 @@
 import { parseKeyValueFile } from '../../src/emulator/file-commands'
 import { expand } from '../../src/emulator/expressions'
 import {
+  proxyEnv,
   quoteActionArgs,
   registryHost,
   splitRunnerArgs,
@@ -41,6 +42,19 @@ describe('registry host', () => {
     ['127.0.0.1:5000/private/busybox:1', '127.0.0.1:5000'],
     ['localhost/x', 'localhost']
   ])('%s -> %j', (image, host) => expect(registryHost(image)).toBe(host))
+})
+
+describe('proxy settings', () => {
+  it('passes the runner proxy in both cases, whichever case it was set in', () => {
+    expect(proxyEnv({ https_proxy: 'http://p:3128', NO_PROXY: 'localhost', PATH: '/bin' })).toEqual(
+      {
+        HTTPS_PROXY: 'http://p:3128',
+        https_proxy: 'http://p:3128',
+        NO_PROXY: 'localhost',
+        no_proxy: 'localhost'
+      }
+    )
+  })
 })
 
 describe('user mounts', () => {

@@ -31,7 +31,11 @@ describe('runJob with a recording hook', () => {
           }
         ]
       },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, PASSED_THROUGH: 'yes' }, keepTree: true }
+      {
+        hook: rec.hook,
+        env: { RECORD_FILE: rec.record, PASSED_THROUGH: 'yes', https_proxy: 'http://proxy:3128' },
+        keepTree: true
+      }
     )
     expect(result.result).toBe('success')
     const records = rec.records()
@@ -69,7 +73,12 @@ describe('runJob with a recording hook', () => {
       workingDirectory: '/__w/conformance/conformance',
       createOptions: '--cpus 1 --health-cmd "redis-cli ping"',
       registry: { username: 'u', password: 'p', serverUrl: '127.0.0.1:5000' },
-      environmentVariables: { A: 'a', HOME: '/github/home' },
+      environmentVariables: {
+        A: 'a',
+        HOME: '/github/home',
+        HTTPS_PROXY: 'http://proxy:3128',
+        https_proxy: 'http://proxy:3128'
+      },
       portMappings: ['8080:80', '6379'],
       userMountVolumes: [
         {
@@ -104,7 +113,7 @@ describe('runJob with a recording hook', () => {
     expect(args.services[0]).toMatchObject({
       registry: null,
       portMappings: ['6379/tcp'],
-      environmentVariables: {},
+      environmentVariables: { HTTPS_PROXY: 'http://proxy:3128' },
       createOptions: null,
       workingDirectory: null
     })

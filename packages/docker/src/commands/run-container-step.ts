@@ -15,7 +15,7 @@ import { pullImage } from '../driver/images'
 import { runContainer } from '../driver/step-container'
 import { containerCreateOptions } from '../specs/container-spec'
 import { labels } from '../specs/labels'
-import { buildTag, newJobId, stepContainerName } from '../specs/names'
+import { buildTag, runnerJobId, stepContainerName } from '../specs/names'
 import { dockerCreateOptions } from '../specs/options'
 import { readState } from '../specs/state'
 
@@ -36,7 +36,7 @@ export async function runContainerStep(
 ): Promise<StepResponse | void> {
   const config = loadConfig(ctx.env)
   const state = readState(ctx.state)
-  const jobId = state?.jobId ?? newJobId()
+  const jobId = state?.jobId ?? runnerJobId(config.runnerName)
   const dockerfile = args.dockerfile ? dockerfilePath(args.dockerfile, config) : null
   const image = dockerfile ? buildTag(dockerfile, jobId) : args.image?.trim()
   if (!image)

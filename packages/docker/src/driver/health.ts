@@ -63,8 +63,6 @@ async function waitOne(
         )
       return
     }
-    if (status === 'unhealthy')
-      throw await failure(docker, w, 'is unhealthy', lastCheckOutput(State), log)
     if (!State.Running) {
       throw await failure(
         docker,
@@ -74,6 +72,8 @@ async function waitOne(
         log
       )
     }
+    if (status === 'unhealthy')
+      throw await failure(docker, w, 'is unhealthy', lastCheckOutput(State), log)
     if (Date.now() >= deadline) {
       const seconds = Math.round((Date.now() - started) / 1000)
       throw await failure(

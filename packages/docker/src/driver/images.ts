@@ -14,6 +14,8 @@ export interface PullRequest {
 const DOCKER_HUB = 'https://index.docker.io/v1/'
 const PULL_ATTEMPTS = 3
 const FIRST_RETRY_MS = 1000
+const AUTH_FAILURE =
+  /unauthorized|authentication required|incorrect username or password|no basic auth credentials/i
 
 function authconfig(registry: RegistryCredentials | null): Docker.AuthConfig | undefined {
   if (registry === null || (registry.username === '' && registry.password === '')) return undefined
@@ -61,8 +63,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /**
  * Pulls like the runner does (always), printing one line per image. When the pull fails but the
- * image exists locally (a local-only or air-gapped image) it is used with a warning; only a
- * missing image is retried with back-off.
+ * image exists locally (a local-only or air-gapped image) it is used with a warning, unless the
+ * job's own credentials were refused; only a missing image is retried with back-off.
  */
 export async function pullImage(
   docker: Docker,
@@ -82,7 +84,9 @@ export async function pullImage(
     } catch (err) {
       lastError = err
       if (statusOf(err) === undefined && (err as { code?: string }).code !== undefined) throw err
-      if (await existsLocally(docker, image)) {
+      // Wrong credentials are an error even for a cached image: never run it on a bad login.
+      const authFailed = auth !== undefined && AUTH_FAILURE.test(engineMessage(err))
+      if (!authFailed && (await existsLocally(docker, image))) {
         log.warning(`Could not pull ${req.image} (${engineMessage(err)}); using the local image`)
         return
       }

@@ -22,7 +22,8 @@ export async function runContainer(
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true })
     const output = pipeline(stream, demuxer(process.stdout, process.stderr))
-    const exited = container.wait()
+    // next-exit: the container is not running yet, and `not-running` would answer at once.
+    const exited = container.wait({ condition: 'next-exit' })
     signal.addEventListener('abort', onAbort, { once: true })
     await container.start()
     const [{ StatusCode }] = (await Promise.all([exited, output])) as [{ StatusCode: number }, void]

@@ -5,6 +5,11 @@ export function newJobId(): string {
   return randomBytes(6).toString('hex')
 }
 
+/** For steps without a prepare_job (state null): stable per runner, so pre/main/post share a build. */
+export function runnerJobId(runnerName: string): string {
+  return createHash('sha256').update(runnerName).digest('hex').slice(0, 12)
+}
+
 export function networkName(jobId: string): string {
   return `ch-${jobId}`
 }

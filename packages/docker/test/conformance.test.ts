@@ -1,0 +1,40 @@
+/**
+ * Every generic conformance job (examples/jobs) and every Docker-specific job (test/jobs) through
+ * the runner emulator, with the docker bundle under Node 24: one test per job file.
+ */
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { runConformanceJob } from '@container-hooks/hooklib'
+import { BUNDLE, leftovers, node24, uniqueRunner } from './support/hook'
+
+const generic = resolve(__dirname, '../../../examples/jobs')
+const specific = resolve(__dirname, 'jobs')
+const jobs = [generic, specific].flatMap(dir =>
+  readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .map(f => join(dir, f))
+)
+
+describe('conformance jobs through the docker hook', () => {
+  it('finds the job files', () => {
+    expect(jobs.filter(j => j.startsWith(generic)).length).toBeGreaterThan(0)
+    expect(jobs.filter(j => j.startsWith(specific)).length).toBeGreaterThan(0)
+  })
+
+  it.each(jobs.map(file => [file.slice(resolve(__dirname, '../../..').length + 1), file]))(
+    '%s',
+    async (_name, file) => {
+      const runnerName = uniqueRunner('conformance')
+      let log = ''
+      const outcome = await runConformanceJob(file, {
+        hook: BUNDLE,
+        node: node24(),
+        runnerName,
+        write: text => (log += text)
+      })
+      if (outcome.problems.length > 0)
+        throw new Error(`${outcome.problems.join('\n')}\n--- job log ---\n${log}`)
+      expect(await leftovers(runnerName)).toEqual([])
+    }
+  )
+})

@@ -1,0 +1,93 @@
+/** Runs the bundled hook like the runner does: Node 24, one JSON line on stdin, a response file. */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import Docker from 'dockerode'
+import type { Command, HookState } from '@container-hooks/hooklib'
+
+export const BUNDLE = resolve(__dirname, '../../dist/index.js')
+
+export function node24(): string {
+  const node = process.env.HOOKS_NODE24
+  if (!node)
+    throw new Error('HOOKS_NODE24 is not set: test/global-setup.ts did not run scripts/infra/env')
+  return node
+}
+
+export interface HookRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** The parsed response file, or null when the hook left it empty. */
+  response: { state?: HookState; [key: string]: unknown } | null
+  /** `::error::` lines. */
+  errors: string[]
+}
+
+export interface HookRunOptions {
+  env?: Record<string, string>
+  /** Sends SIGINT after this many ms (the runner's cancel). */
+  cancelAfterMs?: number
+  /** Raw stdin instead of the JSON line (malformed input tests). */
+  stdin?: string
+}
+
+/** A runner name unique to one test, so parallel test files never clean up each other. */
+export function uniqueRunner(prefix: string): string {
+  return `test-${prefix}-${randomBytes(4).toString('hex')}`
+}
+
+export function runHook(
+  command: Command,
+  args: unknown,
+  state: HookState | null,
+  runnerName: string,
+  options: HookRunOptions = {}
+): Promise<HookRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'docker-hook-'))
+  const responseFile = join(dir, 'response.json')
+  writeFileSync(responseFile, '')
+  const child = spawn(node24(), [BUNDLE], {
+    env: { ...process.env, RUNNER_NAME: runnerName, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdin.end(options.stdin ?? JSON.stringify({ command, responseFile, args, state }) + '\n')
+  if (options.cancelAfterMs !== undefined)
+    setTimeout(() => child.kill('SIGINT'), options.cancelAfterMs)
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject)
+    child.on('close', code => {
+      const text = readFileSync(responseFile, 'utf8')
+      resolvePromise({
+        code,
+        stdout,
+        stderr,
+        response: text === '' ? null : (JSON.parse(text) as HookRun['response']),
+        errors: stdout.split('\n').filter(l => l.startsWith('::error::'))
+      })
+    })
+  })
+}
+
+export const docker = new Docker({ socketPath: '/var/run/docker.sock' })
+
+/** Everything the hook left behind for a runner: must be empty after cleanup or a failure. */
+export async function leftovers(runnerName: string): Promise<string[]> {
+  const filters = { label: [`org.container-hooks.runner=${runnerName}`] }
+  const [containers, networks, images] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listImages({ filters })
+  ])
+  return [
+    ...containers.map(c => `container ${c.Names[0]}`),
+    ...networks.map(n => `network ${n.Name}`),
+    ...images.map(i => `image ${i.RepoTags?.[0] ?? i.Id}`)
+  ]
+}

@@ -1,0 +1,190 @@
+import {
+  emptyCreateOptions,
+  type CreateOptions,
+  type HookContainer
+} from '@container-hooks/hooklib'
+import { containerCreateOptions, type ContainerSpecInput } from '../../src/specs/container-spec'
+import { dockerCreateOptions } from '../../src/specs/options'
+import { container } from '../support/inputs'
+
+function input(
+  role: ContainerSpecInput['role'],
+  c: HookContainer,
+  options: CreateOptions = emptyCreateOptions()
+): ContainerSpecInput {
+  return {
+    role,
+    name: 'n',
+    image: c.image ?? 'img',
+    container: c,
+    options,
+    labels: { mine: '1' },
+    network: 'net',
+    aliases: ['redis'],
+    hostEnv: { FROM_HOST: 'h' },
+    field: 'container'
+  }
+}
+
+describe('containerCreateOptions', () => {
+  it('keeps the job container alive when the runner sends no entrypoint', () => {
+    const spec = containerCreateOptions(input('job', container('busybox')), [])
+    expect(spec.Entrypoint).toEqual(['tail'])
+    expect(spec.Cmd).toEqual(['-f', '/dev/null'])
+    expect(spec.Env).toEqual(['HOME=/github/home', 'GITHUB_ACTIONS=true', 'CI=true'])
+  })
+
+  it("leaves a step's ENTRYPOINT and CMD to the image unless given", () => {
+    expect(containerCreateOptions(input('step', container('a')), [])).not.toHaveProperty(
+      'Entrypoint'
+    )
+    expect(containerCreateOptions(input('step', container('a')), [])).not.toHaveProperty('Cmd')
+    expect(containerCreateOptions(input('step', container('a')), ['x'])).toMatchObject({
+      Cmd: ['x']
+    })
+    expect(
+      containerCreateOptions(input('step', container('a', { entryPoint: 'sh' })), [])
+    ).toMatchObject({ Entrypoint: ['sh'], Cmd: [] })
+  })
+
+  it('maps mounts, ports, env, labels and the network alias', () => {
+    const c = container('redis', {
+      environmentVariables: { A: '1', HOME: '/root' },
+      portMappings: ['6379', '127.0.0.1:8080:80/udp'],
+      systemMountVolumes: [
+        {
+          userProvidedValue: null,
+          sourceVolumePath: '/host',
+          targetVolumePath: '/ctr',
+          readOnly: true
+        }
+      ],
+      userMountVolumes: [
+        {
+          userProvidedValue: 'data:/data',
+          sourceVolumePath: 'data',
+          targetVolumePath: '/data',
+          readOnly: false
+        },
+        {
+          userProvidedValue: '/anon',
+          sourceVolumePath: null,
+          targetVolumePath: '/anon',
+          readOnly: false
+        }
+      ],
+      workingDirectory: '/w'
+    })
+    const options = dockerCreateOptions(
+      '-e B=2 -e FROM_HOST -e MISSING -v /x:/y --mount type=tmpfs,target=/t --network-alias cache --label team=x',
+      'o'
+    )
+    const spec = containerCreateOptions(input('service', c, options), [])
+    expect(spec.Env).toEqual(['A=1', 'HOME=/root', 'B=2', 'FROM_HOST=h'])
+    expect(spec.HostConfig?.Binds).toEqual(['/host:/ctr:ro', 'data:/data', '/x:/y'])
+    expect(spec.HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: '', Target: '/anon', ReadOnly: false },
+      { Type: 'tmpfs', Source: '', Target: '/t', ReadOnly: false }
+    ])
+    expect(spec.ExposedPorts).toEqual({ '6379/tcp': {}, '80/udp': {} })
+    expect(spec.HostConfig?.PortBindings).toEqual({
+      '6379/tcp': [{ HostIp: '', HostPort: '' }],
+      '80/udp': [{ HostIp: '127.0.0.1', HostPort: '8080' }]
+    })
+    expect(spec.Labels).toEqual({ team: 'x', mine: '1' })
+    expect(spec.WorkingDir).toBe('/w')
+    expect(spec.NetworkingConfig).toEqual({
+      EndpointsConfig: { net: { Aliases: ['redis', 'cache'] } }
+    })
+  })
+
+  it('maps resources and health options to the engine fields', () => {
+    const options = dockerCreateOptions(
+      '--cpus 1.5 --memory 1g --memory-swap 2g --shm-size 64m --privileged --cap-add NET_ADMIN --cap-drop MKNOD --tmpfs /run --ulimit nofile=10:20 --add-host a:1.2.3.4 --init --ipc host --pid host -u 1000 -h host1 -w /wd --entrypoint /bin/x --health-cmd "pg_isready" --health-interval 2s --health-timeout 1s --health-retries 3 --health-start-period 5s',
+      'o'
+    )
+    const spec = containerCreateOptions(input('service', container('pg'), options), ['arg'])
+    expect(spec).toMatchObject({
+      Entrypoint: ['/bin/x'],
+      Cmd: ['arg'],
+      User: '1000',
+      Hostname: 'host1',
+      WorkingDir: '/wd',
+      Healthcheck: {
+        Test: ['CMD-SHELL', 'pg_isready'],
+        Interval: 2e9,
+        Timeout: 1e9,
+        Retries: 3,
+        StartPeriod: 5e9
+      },
+      HostConfig: {
+        NanoCpus: 1.5e9,
+        Memory: 2 ** 30,
+        MemorySwap: 2 ** 31,
+        ShmSize: 64 * 2 ** 20,
+        Privileged: true,
+        CapAdd: ['NET_ADMIN'],
+        CapDrop: ['MKNOD'],
+        Tmpfs: { '/run': '' },
+        Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 20 }],
+        ExtraHosts: ['a:1.2.3.4'],
+        Init: true,
+        IpcMode: 'host',
+        PidMode: 'host',
+        NetworkMode: 'net'
+      }
+    })
+    expect(
+      containerCreateOptions(
+        input('service', container('pg'), dockerCreateOptions('--no-healthcheck', 'o')),
+        []
+      ).Healthcheck
+    ).toEqual({ Test: ['NONE'] })
+    expect(
+      containerCreateOptions(input('service', container('pg')), []).Healthcheck
+    ).toBeUndefined()
+  })
+
+  it('uses no aliases on the built-in networks and no network for a stateless step', () => {
+    const onBridge = containerCreateOptions(
+      { ...input('service', container('a')), network: 'bridge' },
+      []
+    )
+    expect(onBridge.NetworkingConfig).toEqual({ EndpointsConfig: { bridge: {} } })
+    const stateless = containerCreateOptions(
+      { ...input('step', container('a')), network: undefined },
+      []
+    )
+    expect(stateless).not.toHaveProperty('NetworkingConfig')
+    expect(stateless.HostConfig?.NetworkMode).toBeUndefined()
+  })
+
+  it('rejects a bad mount or port naming the field', () => {
+    const badMount = container('a', {
+      userMountVolumes: [
+        {
+          userProvidedValue: 'x',
+          sourceVolumePath: 'x',
+          targetVolumePath: 'relative',
+          readOnly: false
+        }
+      ]
+    })
+    expect(() => containerCreateOptions(input('job', badMount), [])).toThrow(
+      'container.userMountVolumes[0].targetVolumePath'
+    )
+    expect(() =>
+      containerCreateOptions(input('job', container('a', { portMappings: ['x'] })), [])
+    ).toThrow('container.portMappings[0]')
+  })
+})
+
+describe('dockerCreateOptions', () => {
+  it('rejects unsupported flags naming them', () => {
+    expect(() =>
+      dockerCreateOptions('--rm --gpus all --cpus 1', 'services[2].createOptions')
+    ).toThrow(
+      /^services\[2\]\.createOptions: unsupported options --rm, --gpus in "--rm --gpus all --cpus 1"\. Supported: /
+    )
+  })
+})

@@ -48,8 +48,13 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return current
 }
 
+// Values under these may be secrets: their text is never shown, only their kind.
+const SECRET_FIELDS = new Set<PropertyKey>(['environmentVariables', 'registry', 'state'])
+
 function problem(issue: z.core.$ZodIssue, data: unknown): string {
-  const got = describeValue(valueAt(data, issue.path))
+  const value = valueAt(data, issue.path)
+  const hidden = typeof value === 'string' && issue.path.some(key => SECRET_FIELDS.has(key))
+  const got = hidden ? 'a string' : describeValue(value)
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${ARTICLES[issue.expected] ?? issue.expected}, got ${got}`

@@ -30,7 +30,9 @@ export function parseInput(text: string): HookInput {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    throw invalid(`stdin is not JSON (${(err as Error).message})`)
+    // V8 quotes a slice of the text in some messages; stdin holds secrets, so drop it.
+    const reason = (err as Error).message.replace(/, ".*is not valid JSON$/s, '')
+    throw invalid(`stdin is not JSON (${reason})`)
   }
   const envelope = envelopeSchema.safeParse(data)
   if (!envelope.success) {

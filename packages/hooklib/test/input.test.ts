@@ -136,6 +136,11 @@ describe('parseInput: one clear error line', () => {
     expect(errorOf('{"command":')).toMatch(/^Invalid hook input: stdin is not JSON \(.+\)$/)
   })
 
+  it('never quotes stdin (it holds secrets) in a JSON parse error', () => {
+    const message = errorOf('Tsecret-token-value{"command":"prepare_job"}')
+    expect(message).toBe("Invalid hook input: stdin is not JSON (Unexpected token 'T')")
+  })
+
   it('lists the four commands for an unknown one', () => {
     expect(errorOf(JSON.stringify({ command: 'prepare', responseFile: RF, args: {} }))).toBe(
       'Invalid hook input: command: expected one of "prepare_job", "cleanup_job", "run_script_step", "run_container_step", got "prepare"'
@@ -169,6 +174,21 @@ describe('parseInput: one clear error line', () => {
     )
     expect(errorOf(withArgs(script, { entryPoint: undefined }))).toBe(
       'Invalid hook input: args.entryPoint: expected a string, got missing'
+    )
+  })
+
+  it('never shows the text of env values, registry credentials or state', () => {
+    const script = payloads.runScriptStep(RF)
+    expect(errorOf(withArgs(script, { environmentVariables: 'TOKEN=abc' }))).toBe(
+      'Invalid hook input: args.environmentVariables: expected an object, got a string'
+    )
+    const job = payloads.prepareJob(RF)
+    const registry = { username: 'u', password: 'p4ssw0rd', serverUrl: 1 }
+    expect(
+      errorOf(JSON.stringify(payloads.withArgs(job, { container: { image: 'a', registry } })))
+    ).toBe('Invalid hook input: args.container.registry.serverUrl: expected a string, got 1')
+    expect(errorOf(JSON.stringify({ ...payloads.cleanupJob(RF), state: 'secret' }))).toBe(
+      'Invalid hook input: state: expected an object, got a string'
     )
   })
 
@@ -223,8 +243,8 @@ describe('parseInput: one clear error line', () => {
 
   it('rejects a non-object payload and a state that is not an object', () => {
     expect(errorOf('[1]')).toBe('Invalid hook input: expected an object, got an array')
-    expect(errorOf(JSON.stringify({ ...payloads.cleanupJob(RF), state: 'x' }))).toBe(
-      'Invalid hook input: state: expected an object, got "x"'
+    expect(errorOf(JSON.stringify({ ...payloads.cleanupJob(RF), state: [] }))).toBe(
+      'Invalid hook input: state: expected an object, got an array'
     )
   })
 })

@@ -100,7 +100,7 @@ describe('ResponseWriter', () => {
       rejection(writer(payloads.runContainerStep(responseFile)), { state: {}, isAlpine: true })
     ).toBe('Invalid run_container_step response: unknown field "isAlpine"')
     expect(rejection(writer(payloads.runScriptStep(responseFile)), { state: 'x' })).toBe(
-      'Invalid run_script_step response: state: expected an object, got "x"'
+      'Invalid run_script_step response: state: expected an object, got a string'
     )
   })
 

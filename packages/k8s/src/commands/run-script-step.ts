@@ -18,17 +18,23 @@ import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
 import { readState, type JobState } from '../state'
+import { StepPid } from './step-pid'
 import { copyTarget, pullChanges, pushChanges } from '../sync/copy'
 
 // The runner SIGKILLs 10 s after SIGINT: the kill must be done well before.
 const KILL_TIMEOUT_MS = 5_000
 
-async function killStep(client: KubeClient, state: JobState, stepId: string): Promise<void> {
+async function killStep(
+  client: KubeClient,
+  state: JobState,
+  pid: number | undefined,
+  stepId: string
+): Promise<void> {
   const timeout = AbortSignal.timeout(KILL_TIMEOUT_MS)
   await exec(client, {
     pod: state.pod,
     container: state.jobContainer!,
-    command: killStepCommand(stepId),
+    command: killStepCommand(pid, stepId),
     stdout: new PassThrough().resume(),
     stderr: new PassThrough().resume(),
     signal: timeout,
@@ -59,6 +65,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   })
   const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
   if (copy) ctx.log.debug(describeSync('into', await pushChanges(copy)))
+  const stderr = new StepPid(process.stderr)
   let code: number
   try {
     code = await exec(client, {
@@ -67,14 +74,14 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
       command: wrapperCommand(endMarker, args.entryPoint, joinRunnerArgs(args.entryPointArgs)),
       stdin: Buffer.from(`${script}${endMarker}\n`),
       stdout: process.stdout,
-      stderr: process.stderr,
+      stderr,
       signal: ctx.signal,
       what: 'the step'
     })
   } catch (err) {
     if (ctx.signal.aborted || err instanceof LostConnectionError) {
       // The process in the pod outlives the exec connection: stop it, best effort.
-      await killStep(client, state, stepId).catch((killErr: Error) =>
+      await killStep(client, state, stderr.pid, stepId).catch((killErr: Error) =>
         ctx.log.warning(
           `Could not stop the step's processes in pod ${state.pod}: ${killErr.message}`
         )

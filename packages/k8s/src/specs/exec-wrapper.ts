@@ -2,15 +2,18 @@
  * How a script step runs in the job container without its env (secrets included) ever being
  * written to a file or put on a command line: a tiny `sh` wrapper reads a shell script of
  * `export` lines from the exec's stdin up to a per-step end marker, evaluates it, and `exec`s
- * the step's entrypoint. The marker variable CONTAINER_HOOKS_STEP also tags the whole process
- * tree so a cancelled step can be found and killed.
+ * the step's entrypoint. Its PID (first stderr line) and the variable CONTAINER_HOOKS_STEP let
+ * a cancelled step's process tree be found and killed.
  */
 
 export const STEP_MARKER = 'CONTAINER_HOOKS_STEP'
+/** The wrapper's first stderr line: its PID, which the step's entrypoint keeps (exec). */
+export const PID_PREFIX = 'container-hooks-step-pid:'
 
 // $1: the end marker; the rest: the step's entrypoint and args. The step gets /dev/null as stdin,
 // as under the runner; an env script cut short fails before the step starts.
 const WRAPPER = [
+  `printf '${PID_PREFIX}%s\\n' "$$" >&2`,
   'end=$1; shift; s=; ok=',
   'while IFS= read -r l; do if [ "$l" = "$end" ]; then ok=1; break; fi; s="$s$l',
   '"; done',
@@ -63,25 +66,42 @@ export function wrapperCommand(endMarker: string, entryPoint: string, args: stri
   return ['sh', '-c', WRAPPER, 'container-hooks-step', endMarker, entryPoint, ...args]
 }
 
+// Shell functions for the kill script. Busybox runs applets such as `sleep` without a new
+// exec, so their /proc/PID/environ lacks the marker: the tree under the step's PID is walked too.
+const KILL_SCRIPT = [
+  'root="$1"; id="$2"',
+  // "pid:ppid" for every process; the comm field may hold spaces, so cut after its ")".
+  'pairs() { for f in /proc/[0-9]*/stat; do read -r s < "$f" 2>/dev/null || continue; p=${f#/proc/}; s=${s##*) }; set -- $s; echo "${p%/stat}:$2"; done; }',
+  'tree() {',
+  '  all=" $root "; todo="$root"; list=$(pairs)',
+  '  while [ -n "$todo" ]; do next=',
+  '    for pair in $list; do c=${pair%:*}; case " $todo " in *" ${pair#*:} "*) case "$all" in *" $c "*) ;; *) all="$all$c "; next="$next $c";; esac;; esac; done',
+  '    todo=$next',
+  '  done',
+  '  for f in /proc/[0-9]*/environ; do p=${f#/proc/}; p=${p%/environ}',
+  `    [ "$p" = "$$" ] || ! grep -qaF "${STEP_MARKER}=$id" "$f" 2>/dev/null || all="$all$p "`,
+  '  done',
+  '  echo $all',
+  '}',
+  'alive() { for p in "$@"; do read -r s < /proc/$p/stat 2>/dev/null || continue; s=${s##*) }; [ "${s%% *}" = Z ] || return 0; done; return 1; }',
+  // Freeze first so nothing forks away while the tree is read again.
+  'pids=$(tree); kill -STOP $pids 2>/dev/null; pids="$pids $(tree)"; kill -STOP $pids 2>/dev/null',
+  'kill -TERM $pids 2>/dev/null; kill -CONT $pids 2>/dev/null',
+  'for i in 1 2 3 4 5 6 7 8 9 10; do alive $pids || exit 0; sleep 0.3; done',
+  'kill -KILL $pids 2>/dev/null; exit 0'
+].join('\n')
+
 /**
- * Kills every process tagged with the step's marker (the whole tree, daemonized children
- * too): TERM, up to 3 s grace, then KILL.
+ * Kills the step's process tree (from the PID the wrapper reported, plus every process still
+ * tagged with the marker, daemonized ones too): TERM, up to 3 s grace, then KILL.
  */
-export function killStepCommand(stepId: string): string[] {
-  const script = [
-    'id="$1"; pids=',
-    'for e in /proc/[0-9]*/environ; do',
-    '  p=${e#/proc/}; p=${p%/environ}',
-    `  [ "$p" = "$$" ] || ! grep -qaF "${STEP_MARKER}=$id" "$e" 2>/dev/null || pids="$pids $p"`,
-    'done',
-    '[ -n "$pids" ] || exit 0',
-    'kill -TERM $pids 2>/dev/null',
-    'for i in 1 2 3 4 5 6 7 8 9 10; do',
-    `  alive=; for p in $pids; do grep -qaF "${STEP_MARKER}=$id" /proc/$p/environ 2>/dev/null && alive=1; done`,
-    '  [ -n "$alive" ] || exit 0',
-    '  sleep 0.3',
-    'done',
-    'kill -KILL $pids 2>/dev/null; exit 0'
+export function killStepCommand(pid: number | undefined, stepId: string): string[] {
+  return [
+    'sh',
+    '-c',
+    KILL_SCRIPT,
+    'container-hooks-kill',
+    pid === undefined ? '' : String(pid),
+    stepId
   ]
-  return ['sh', '-c', script.join('\n'), 'container-hooks-kill', stepId]
 }

@@ -183,7 +183,9 @@ test('a private image pulls with the job registry credentials', async () => {
       work
     )
   )
-  expect(run.stdout).not.toContain(registry.password)
+  // Only the runner's mask request carries it.
+  const lines = run.stdout.split('\n').filter(line => line.includes(registry.password))
+  expect(lines).toEqual([`::add-mask::${registry.password}`])
   const pod = await readPod(c, (run.response as PrepareJobResponse).state!.pod as string)
   expect(pod.spec!.imagePullSecrets).toHaveLength(1)
 })

@@ -37,7 +37,7 @@ describe('step env over stdin', () => {
       ],
       script
     )
-    expect(result.stderr).toBe('')
+    expect(result.stderr).toMatch(/^container-hooks-step-pid:\d+\n$/)
     expect(result.stdout).toBe(`v|${tricky}|${dir}|/opt/a|step1|one arg|`)
     expect(result.status).toBe(0)
     // sh itself drops names it cannot hold; a program such as node (JavaScript actions) gets them.
@@ -98,25 +98,44 @@ describe('step env over stdin', () => {
 })
 
 describe('killStepCommand', () => {
-  test('kills the whole tagged process tree and nothing else', async () => {
-    const marker = `kill-test-${process.pid}`
+  async function startStep(
+    marker: string
+  ): Promise<{ pid: number; exited: Promise<NodeJS.Signals | null> }> {
     const script = stepEnvScript({
       stepId: marker,
       env: {},
       prependPath: [],
       workingDirectory: tmpdir()
     })
-    const [cmd, ...argv] = wrapperCommand(END, 'sh', ['-c', 'sleep 300 & sleep 300 & wait'])
-    const step = spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'ignore'] })
+    const [cmd, ...argv] = wrapperCommand(END, 'sh', [
+      '-c',
+      'sleep 300 & (sleep 301; echo never) & wait'
+    ])
+    const step = spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'pipe'] })
     step.stdin.end(`${script}${END}\n`)
-    const bystander = spawn('sleep', ['300'])
-    await new Promise(resolve => setTimeout(resolve, 300))
     const exited = new Promise<NodeJS.Signals | null>(resolve =>
       step.on('exit', (_code, signal) => resolve(signal))
     )
-    const [killCmd, ...killArgs] = killStepCommand(marker)
-    const kill = spawnSync(killCmd, killArgs, { encoding: 'utf8' })
-    expect(kill.status).toBe(0)
+    const firstLine = await new Promise<string>(resolve =>
+      step.stderr.once('data', (chunk: Buffer) => resolve(chunk.toString()))
+    )
+    await new Promise(resolve => setTimeout(resolve, 300))
+    return { pid: Number(/container-hooks-step-pid:(\d+)/.exec(firstLine)![1]), exited }
+  }
+
+  const descendants = (pid: number): string =>
+    spawnSync('sh', ['-c', `ps -o pid= --ppid ${pid}; true`], { encoding: 'utf8' }).stdout.trim()
+
+  test.each([
+    ['the PID tree', (pid: number) => killStepCommand(pid, 'not-this-marker')],
+    ['the env marker', (_pid: number, marker: string) => killStepCommand(undefined, marker)]
+  ])('kills the whole step through %s and nothing else', async (_how, command) => {
+    const marker = `kill-test-${process.pid}-${Math.random().toString(16).slice(2)}`
+    const { pid, exited } = await startStep(marker)
+    expect(descendants(pid)).not.toBe('')
+    const bystander = spawn('sleep', ['300'])
+    const [killCmd, ...killArgs] = command(pid, marker)
+    expect(spawnSync(killCmd, killArgs, { encoding: 'utf8' }).status).toBe(0)
     expect(await exited).toBe('SIGTERM')
     const left = spawnSync(
       'sh',

@@ -1,0 +1,74 @@
+// Cancelling a step (the runner's SIGINT) kills the step's whole process tree in the job pod and
+// the hook exits well inside the runner's 7.5 s window. Real cluster, minimal Role.
+// Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/cancel.test.ts
+import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
+import {
+  buildBundle,
+  expectSuccess,
+  jobContainer,
+  runHook,
+  scriptStep,
+  startHook,
+  workLayout,
+  type Work
+} from '../helpers/hook'
+import { cluster, expectNothingLeft, type Cluster } from '../helpers/pods'
+import { execInPod, waitFor } from '../support/cluster'
+
+jest.setTimeout(180_000)
+
+let c: Cluster
+let work: Work
+
+beforeAll(async () => {
+  c = cluster()
+  work = workLayout(c.env.workDir)
+  buildBundle()
+  await runHook('cleanup_job', {}, null, work)
+  await expectNothingLeft(c)
+})
+
+afterAll(async () => {
+  if (work) await runHook('cleanup_job', {}, null, work)
+})
+
+/** Command lines in the pod that belong to the step: its script (forks) or its sleeps. */
+async function stepProcesses(pod: string, script: string): Promise<string> {
+  const found = await execInPod(c.kc, c.env.namespace, pod, 'job', [
+    'sh',
+    '-c',
+    'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done | grep -E "$1|^sleep 30[01]" | grep -v -e container-hooks-ps -e "^grep "; true',
+    'container-hooks-ps',
+    script
+  ])
+  return found.stdout
+}
+
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  '%s mid-step leaves no process in the pod',
+  async signal => {
+    const prepared = expectSuccess(
+      await runHook('prepare_job', { container: jobContainer(work), services: [] }, null, work)
+    )
+    const state = (prepared.response as PrepareJobResponse).state as HookState
+    const pod = state.pod as string
+    const step = scriptStep(work, 'sleep 300 & (sleep 301; echo never) & echo started; wait')
+    const script = step.entryPointArgs[1]
+    const { child, done } = startHook('run_script_step', step, state, work)
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    await waitFor('the step to start', 30_000, () =>
+      Promise.resolve(output.includes('started') ? true : undefined)
+    )
+    expect(await stepProcesses(pod, script)).not.toBe('')
+    const sent = Date.now()
+    child.kill(signal)
+    const run = await done
+    expect(Date.now() - sent).toBeLessThan(7_500)
+    expect(run.code).toBe(130)
+    expect(run.stdout).toMatch(/::error::The step was cancelled/)
+    expect(run.stdout).not.toContain('never')
+    expect(await stepProcesses(pod, script)).toBe('')
+    expectSuccess(await runHook('cleanup_job', {}, state, work))
+  }
+)

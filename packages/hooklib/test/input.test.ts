@@ -93,6 +93,29 @@ describe('parseInput: runner payloads', () => {
     })
   })
 
+  it('defaults a null readOnly to false and a null registry serverUrl (Docker Hub) to ""', () => {
+    const job = payloads.prepareJob(RF)
+    const container = {
+      image: 'docker.io/library/node:20',
+      registry: { username: 'octocat', password: 'pw', serverUrl: null },
+      userMountVolumes: [{ sourceVolumePath: 'cache', targetVolumePath: '/cache', readOnly: null }]
+    }
+    const input = parseInput(JSON.stringify(payloads.withArgs(job, { container })))
+    expect(input.args).toMatchObject({
+      container: {
+        registry: { username: 'octocat', password: 'pw', serverUrl: '' },
+        userMountVolumes: [
+          {
+            userProvidedValue: null,
+            sourceVolumePath: 'cache',
+            targetVolumePath: '/cache',
+            readOnly: false
+          }
+        ]
+      }
+    })
+  })
+
   it('treats null prependPath and null env values as empty', () => {
     const js = payloads.runJavaScriptActionStep(RF)
     const input = parseInput(withArgs(js, { environmentVariables: { EMPTY: null } }))

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { runConformanceJob } from '../../src/emulator'
 import { main, resolveHook } from '../../src/emulator/cli'
-import { CACHE, tempDir } from './helpers'
+import { CACHE, jobFile } from './helpers'
 
 jest.setTimeout(30_000)
 
@@ -37,10 +36,7 @@ describe('the custom-hook example, end to end', () => {
   })
 
   it('reports a job it cannot run with one clear error line', async () => {
-    const dir = tempDir()
-    const job = join(dir, 'job.yaml')
-    writeFileSync(
-      job,
+    const job = jobFile(
       'steps:\n  - uses: docker://container-hooks-test/busybox:1\n    expect: { result: failure }\n'
     )
     const { problems, result } = await runConformanceJob(job, {
@@ -61,17 +57,14 @@ describe('the emulator CLI', () => {
   }
 
   it('exits 0 when every expectation holds, 1 when one does not', async () => {
-    const dir = tempDir()
-    const failing = join(dir, 'failing.yaml')
-    writeFileSync(
-      failing,
+    const failing = jobFile(
       'container: { image: x }\nsteps:\n  - run: echo hi\n    expect: { stdout-contains: [bye], exit-code: 1 }\n'
     )
     const ok = await cli(join(EXAMPLE, 'job.yaml'), '--hook', HOOK)
     expect(ok.code).toBe(0)
     expect(ok.out).toMatch(/^job: failure in [\d.]+s$/m)
     expect(ok.out).toContain(`PASS ${join(EXAMPLE, 'job.yaml')}`)
-    const bad = await cli(failing, '--hook', HOOK, '--work-dir', join(dir, 'work'))
+    const bad = await cli(failing, '--hook', HOOK, '--work-dir', join(dirname(failing), 'work'))
     expect(bad.code).toBe(1)
     expect(bad.out).toContain(
       '::error::' + failing + ': step 1 (Run echo hi): exit code is 0, expected 1'
@@ -81,9 +74,8 @@ describe('the emulator CLI', () => {
   })
 
   it('names a bad job file, a missing hook and bad usage', async () => {
-    const dir = tempDir()
-    const invalid = join(dir, 'invalid.yaml')
-    writeFileSync(invalid, 'steps:\n  - run: 1\n    shell: zsh\n')
+    const invalid = jobFile('steps:\n  - run: 1\n    shell: zsh\n', 'invalid.yaml')
+    const dir = dirname(invalid)
     const r = await cli(invalid, join(dir, 'missing.yaml'), '--hook', HOOK)
     expect(r.code).toBe(1)
     expect(r.out).toMatch(

@@ -89,5 +89,26 @@ export async function run(
   return { result, log, spec }
 }
 
+/** Runs a job through the recording hook; `options.env` configures it (HOOK_RESPONSES …). */
+export async function runRecorded(
+  job: unknown,
+  options: Partial<Omit<EmulatorOptions, 'write'>> = {}
+) {
+  const rec = recorderHook(tempDir())
+  const out = await run(job, {
+    ...options,
+    hook: rec.hook,
+    env: { RECORD_FILE: rec.record, ...options.env }
+  })
+  return { ...out, recorded: rec.records }
+}
+
+/** Writes a job file into a fresh temp dir and returns its path. */
+export function jobFile(yaml: string, name = 'job.yaml'): string {
+  const file = join(tempDir(), name)
+  writeFileSync(file, yaml)
+  return file
+}
+
 /** One externals cache for the whole test run (built once, like the real one). */
 export const CACHE = join(tmpdir(), 'emulator-test-cache')

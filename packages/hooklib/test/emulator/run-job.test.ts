@@ -1,14 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { recorderHook, run, tempDir } from './helpers'
+import { recorderHook, run, runRecorded, tempDir } from './helpers'
 
 const IMAGE = 'container-hooks-test/busybox:1'
 
 describe('runJob with a recording hook', () => {
   it('sends every command as one line of compact JSON, runner-shaped', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result } = await run(
+    const { result, recorded } = await runRecorded(
       {
         container: {
           image: '127.0.0.1:5000/private/busybox:1',
@@ -32,13 +30,12 @@ describe('runJob with a recording hook', () => {
         ]
       },
       {
-        hook: rec.hook,
-        env: { RECORD_FILE: rec.record, PASSED_THROUGH: 'yes', https_proxy: 'http://proxy:3128' },
+        env: { PASSED_THROUGH: 'yes', https_proxy: 'http://proxy:3128' },
         keepTree: true
       }
     )
     expect(result.result).toBe('success')
-    const records = rec.records()
+    const records = recorded()
     expect(records.map(r => r.input.command)).toEqual([
       'prepare_job',
       'run_script_step',
@@ -95,16 +92,9 @@ describe('runJob with a recording hook', () => {
       targetVolumePath: string
       readOnly: boolean
     }>
-    expect(mounts.map(m => m.targetVolumePath)).toEqual([
-      '/var/run/docker.sock',
-      '/__w',
-      '/__e',
-      '/__w/_temp',
-      '/__w/_actions',
-      '/__w/_tool',
-      '/github/home',
-      '/github/workflow'
-    ])
+    const order =
+      '/var/run/docker.sock /__w /__e /__w/_temp /__w/_actions /__w/_tool /github/home /github/workflow'
+    expect(mounts.map(m => m.targetVolumePath)).toEqual(order.split(' '))
     expect(mounts.filter(m => m.readOnly).map(m => m.targetVolumePath)).toEqual(['/__e'])
     for (const m of mounts.slice(1)) expect(existsSync(m.sourceVolumePath)).toBe(true)
     expect(existsSync(join(mounts[2].sourceVolumePath, 'node24/bin/node'))).toBe(true)
@@ -198,39 +188,33 @@ describe('runJob with a recording hook', () => {
   })
 
   it('carries state: prepare, replaced by a step response, kept when a step writes none', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result } = await run(
+    const { result, recorded } = await runRecorded(
       { container: { image: IMAGE }, steps: [{ run: 'a' }, { run: 'b' }] },
       {
-        hook: rec.hook,
         env: {
-          RECORD_FILE: rec.record,
           HOOK_RESPONSES: JSON.stringify({ run_script_step: '{"State":{"n":2}}' })
         }
       }
     )
     expect(result.result).toBe('success')
-    expect(rec.records().map(r => r.input.state)).toEqual([null, { n: 1 }, { n: 2 }, { n: 2 }])
+    expect(recorded().map(r => r.input.state)).toEqual([null, { n: 1 }, { n: 2 }, { n: 2 }])
     expect(existsSync(result.workDir)).toBe(false)
   })
 
   it('runs no prepare_job or cleanup_job without container or services: container steps get state null, run steps run on the host', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result, log } = await run(
+    const { result, log, recorded } = await runRecorded(
       {
         steps: [
           { uses: `docker://${IMAGE}`, args: 'true' },
           { run: 'echo "host $GITHUB_WORKSPACE"; echo x=1 >> "$GITHUB_OUTPUT"', id: 'h' }
         ]
       },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record } }
+      {}
     )
     expect(result.result).toBe('success')
     expect(result.prepare).toBeNull()
     expect(result.cleanup).toBeNull()
-    expect(rec.records().map(r => [r.input.command, r.input.state])).toEqual([
+    expect(recorded().map(r => [r.input.command, r.input.state])).toEqual([
       ['run_container_step', null]
     ])
     expect(log).toContain(`host ${result.workDir}/conformance/conformance`)
@@ -238,14 +222,10 @@ describe('runJob with a recording hook', () => {
   })
 
   it('runs prepare_job for a service-only job and run steps on the host', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result } = await run(
+    const { result, recorded } = await runRecorded(
       { services: [{ image: 'container-hooks-test/service:1' }], steps: [{ run: 'exit 0' }] },
       {
-        hook: rec.hook,
         env: {
-          RECORD_FILE: rec.record,
           HOOK_RESPONSES: JSON.stringify({
             prepare_job: '{"context":{"services":[{"ports":{"8080":"32768"}}]}}'
           })
@@ -253,8 +233,8 @@ describe('runJob with a recording hook', () => {
       }
     )
     expect(result.result).toBe('success')
-    expect(rec.records().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
-    expect(rec.records()[0].input.args).toMatchObject({ container: null })
+    expect(recorded().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
+    expect(recorded()[0].input.args).toMatchObject({ container: null })
   })
 
   it.each([
@@ -275,18 +255,14 @@ describe('runJob with a recording hook', () => {
   ])(
     'fails prepare_job on %s, skips the steps and still cleans up',
     async (_what, response, error) => {
-      const dir = tempDir()
-      const rec = recorderHook(dir)
-      const { result, log } = await run(
+      const { result, log, recorded } = await runRecorded(
         {
           container: { image: IMAGE },
           services: [{ image: 'redis' }],
           steps: [{ run: 'echo never' }]
         },
         {
-          hook: rec.hook,
           env: {
-            RECORD_FILE: rec.record,
             HOOK_RESPONSES: JSON.stringify({ prepare_job: response })
           }
         }
@@ -296,23 +272,19 @@ describe('runJob with a recording hook', () => {
       expect(result.errors.join('\n')).toMatch(error)
       expect(log).toMatch(error)
       expect(result.steps.map(s => s.result)).toEqual(['skipped'])
-      expect(rec.records().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
-      expect(rec.records()[1].input.state).toBeNull()
+      expect(recorded().map(r => r.input.command)).toEqual(['prepare_job', 'cleanup_job'])
+      expect(recorded()[1].input.state).toBeNull()
     }
   )
 
   it('fails a step with an invalid response, reports the hook error and exit code, masks secrets', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result, log } = await run(
+    const { result, log } = await runRecorded(
       {
         container: { image: IMAGE },
         steps: [{ run: 'a' }, { run: 'b' }, { run: 'c', if: 'always()' }]
       },
       {
-        hook: rec.hook,
         env: {
-          RECORD_FILE: rec.record,
           HOOK_PRINT: JSON.stringify(['::add-mask::t0ps3cret', 'token t0ps3cret']),
           HOOK_RESPONSES: JSON.stringify({ run_script_step: '{"state":1}' })
         }
@@ -325,14 +297,10 @@ describe('runJob with a recording hook', () => {
   })
 
   it('reports a failing hook like the runner: its ::error:: line, the generic line, its exit code', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result, log } = await run(
+    const { result, log } = await runRecorded(
       { container: { image: IMAGE }, steps: [{ run: 'a' }] },
       {
-        hook: rec.hook,
         env: {
-          RECORD_FILE: rec.record,
           HOOK_PRINT: JSON.stringify(['::error::the real reason']),
           HOOK_EXIT: JSON.stringify({ run_script_step: 7, cleanup_job: 1 })
         }
@@ -347,9 +315,7 @@ describe('runJob with a recording hook', () => {
   })
 
   it('applies GITHUB_OUTPUT, GITHUB_ENV and GITHUB_PATH read on the host to later steps (latest path first)', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result } = await run(
+    const { result, recorded } = await runRecorded(
       {
         container: { image: IMAGE },
         env: { OVERRIDE: 'job' },
@@ -367,12 +333,11 @@ describe('runJob with a recording hook', () => {
           { run: 'echo "bad line" >> "$GITHUB_ENV"' }
         ]
       },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record, HOOK_RUN_SCRIPTS: '1' } }
+      { env: { HOOK_RUN_SCRIPTS: '1' } }
     )
     expect(result.steps[0].outputs).toEqual({ a: '1', m: 'l1\nl2' })
     expect(result.steps[1].outputs).toEqual({ seen: '1-file' })
-    const steps = rec
-      .records()
+    const steps = recorded()
       .filter(r => r.input.command === 'run_script_step')
       .map(
         r => r.input.args as { prependPath: string[]; environmentVariables: Record<string, string> }
@@ -393,9 +358,7 @@ describe('runJob with a recording hook', () => {
   })
 
   it('runs local actions: a Dockerfile action as run_container_step, a node action as run_script_step', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result } = await run(
+    const { result, recorded } = await runRecorded(
       {
         container: { image: IMAGE },
         files: {
@@ -412,20 +375,16 @@ describe('runJob with a recording hook', () => {
         ]
       },
       {
-        hook: rec.hook,
         env: {
-          RECORD_FILE: rec.record,
           HOOK_RESPONSES: JSON.stringify({ prepare_job: '{"isAlpine":true}' })
         }
       }
     )
     expect(result.result).toBe('success')
-    const [, dockerStep, regStep, jsStep] = rec
-      .records()
-      .map(
-        r =>
-          r.input.args as Record<string, unknown> & { environmentVariables: Record<string, string> }
-      )
+    const [, dockerStep, regStep, jsStep] = recorded().map(
+      r =>
+        r.input.args as Record<string, unknown> & { environmentVariables: Record<string, string> }
+    )
     expect(dockerStep).toMatchObject({
       image: null,
       dockerfile: `${result.workDir}/conformance/conformance/a/docker/Dockerfile`,
@@ -449,9 +408,7 @@ describe('runJob with a recording hook', () => {
   })
 
   it('fails a step with a clear line when its local action cannot be used', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result } = await run(
+    const { result } = await runRecorded(
       {
         files: { 'bad/action.yml': 'runs: { using: composite, steps: [] }\n' },
         steps: [
@@ -460,7 +417,7 @@ describe('runJob with a recording hook', () => {
           { run: 'echo ${{ github.sha }}', if: 'always()' }
         ]
       },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record } }
+      {}
     )
     expect(result.steps.map(s => s.result)).toEqual(['failure', 'failure', 'failure'])
     expect(result.steps[0].errors[0]).toMatch(/uses: \.\/missing: no action.yml/)
@@ -469,9 +426,7 @@ describe('runJob with a recording hook', () => {
   })
 
   it('runs a JavaScript action on the host with the externals node when there is no job container', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const { result, log } = await run(
+    const { result, log } = await runRecorded(
       {
         files: {
           'js/action.yml':
@@ -481,20 +436,18 @@ describe('runJob with a recording hook', () => {
         },
         steps: [{ id: 'js', uses: './js' }]
       },
-      { hook: rec.hook, env: { RECORD_FILE: rec.record } }
+      {}
     )
     expect(result.steps[0]).toMatchObject({ result: 'success', outputs: { answer: '42' } })
     expect(log).toContain('q=life')
   })
 
   it('uses a given _work directory, cleans its _temp and keeps it afterwards', async () => {
-    const dir = tempDir()
-    const rec = recorderHook(dir)
-    const work = join(dir, 'given-work')
+    const work = join(tempDir(), 'given-work')
     mkdirSync(join(work, '_temp', 'stale'), { recursive: true })
-    const { result } = await run(
+    const { result } = await runRecorded(
       { container: { image: IMAGE }, steps: [{ run: 'a' }] },
-      { hook: rec.hook, workDir: work, env: { RECORD_FILE: rec.record } }
+      { workDir: work }
     )
     expect(result.workDir).toBe(work)
     expect(existsSync(join(work, '_temp', 'stale'))).toBe(false)

@@ -119,7 +119,9 @@ export async function prepareJob(
     )
     await waitRunning(client, state.pod, config.prepareTimeoutMs, ctx.signal)
     if (storage.mode === 'copy' && state.jobContainer) {
+      const started = Date.now()
       await pushAll(copyTarget(client, state, ctx.signal))
+      ctx.log.debug(`Copied the runner's _work into the pod in ${Date.now() - started} ms`)
     }
     const isAlpine = state.jobContainer
       ? await detectAlpine(client, state.pod, state.jobContainer, ctx.signal)

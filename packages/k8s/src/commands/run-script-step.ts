@@ -42,9 +42,18 @@ async function killStep(
   })
 }
 
-function describeSync(direction: string, paths: string[]): string {
-  const shown = paths.slice(0, 10).join(', ')
-  return `Copied ${paths.length} changed entries ${direction} the pod${shown ? `: ${shown}` : ''}${paths.length > 10 ? ', …' : ''}`
+/** Runs one copy-mode sync and logs (debug) what moved and how long it took. */
+async function timedSync(
+  direction: string,
+  sync: () => Promise<string[]>,
+  ctx: HookContext
+): Promise<void> {
+  const started = Date.now()
+  const paths = await sync()
+  const shown = paths.slice(0, 10).join(', ') + (paths.length > 10 ? ', …' : '')
+  ctx.log.debug(
+    `Copied ${paths.length} changed entries ${direction} the pod in ${Date.now() - started} ms${shown ? `: ${shown}` : ''}`
+  )
 }
 
 export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<void> {
@@ -64,7 +73,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     workingDirectory: args.workingDirectory
   })
   const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
-  if (copy) ctx.log.debug(describeSync('into', await pushChanges(copy)))
+  if (copy) await timedSync('into', () => pushChanges(copy), ctx)
   const stderr = new StepPid(process.stderr)
   let code: number
   try {
@@ -92,6 +101,6 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     throw err
   }
   // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
-  if (copy) ctx.log.debug(describeSync('out of', await pullChanges(copy)))
+  if (copy) await timedSync('out of', () => pullChanges(copy), ctx)
   if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
 }

@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+// Kubernetes hook benchmarks, measured side by side in one run (interleaved with their raw
+// baselines) on the local cluster, as the minimal-Role account, printing ratios against the
+// targets in docs/benchmarks.md. From the repo root, after scripts/k8s/up and npm run build:
+//   eval "$(scripts/k8s/env)"; "$(scripts/node24)" bench/k8s/run.mjs [--runs N] [--files N]
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const require = createRequire(join(root, 'packages/k8s/package.json'))
+const k8s = await import(pathToFileURL(require.resolve('@kubernetes/client-node')).href)
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name)
+  return i < 0 ? fallback : Number(process.argv[i + 1])
+}
+const RUNS = arg('--runs', 7)
+const FILES = arg('--files', 25_781)
+const NODE = process.execPath
+const HOOK = join(root, 'packages/k8s/dist/index.js')
+const BUSYBOX = 'container-hooks-test/busybox:1'
+for (const name of [
+  'KUBECONFIG',
+  'ACTIONS_RUNNER_KUBERNETES_NAMESPACE',
+  'ACTIONS_RUNNER_POD_NAME',
+  'HOOKS_K8S_WORK_DIR'
+]) {
+  if (!process.env[name]) throw new Error(`${name} is not set: eval "$(scripts/k8s/env)" first`)
+}
+const NS = process.env.ACTIONS_RUNNER_KUBERNETES_NAMESPACE
+const kc = new k8s.KubeConfig()
+kc.loadFromDefault()
+const core = kc.makeApiClient(k8s.CoreV1Api)
+
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const now = () => process.hrtime.bigint()
+const ms = t0 => Number(now() - t0) / 1e6
+const sleep = t => new Promise(r => setTimeout(r, t))
+
+function layout(dir) {
+  for (const d of [
+    'repo/repo',
+    '_temp/_runner_file_commands',
+    '_temp/_github_home',
+    '_temp/_github_workflow',
+    '_actions',
+    '_tool'
+  ]) {
+    mkdirSync(join(dir, d), { recursive: true })
+  }
+  return dir
+}
+
+function hook(command, args, state, work, env = {}) {
+  const responseFile = join(work, '_temp', `${randomBytes(4).toString('hex')}.json`)
+  writeFileSync(responseFile, '')
+  const t0 = now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', NODE, HOOK], {
+    input: JSON.stringify({ command, responseFile, args, state }) + '\n',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024
+  })
+  const elapsed = ms(t0)
+  const stdout = r.stdout.toString()
+  if (r.status !== 0) throw new Error(`${command} failed (${r.status}): ${stdout}${r.stderr}`)
+  const text = readFileSync(responseFile, 'utf8')
+  rmSync(responseFile)
+  const rssKb = Number(r.stderr.toString().trim().split('\n').pop())
+  return { elapsed, stdout, rssMb: rssKb / 1024, response: text ? JSON.parse(text) : null }
+}
+
+const container = (work, extra = {}) => ({
+  image: BUSYBOX,
+  dockerfile: null,
+  entryPoint: null,
+  entryPointArgs: [],
+  workingDirectory: '/__w/repo/repo',
+  createOptions: null,
+  registry: null,
+  environmentVariables: { HOME: '/github/home' },
+  portMappings: [],
+  systemMountVolumes: [
+    { userProvidedValue: null, sourceVolumePath: work, targetVolumePath: '/__w', readOnly: false }
+  ],
+  userMountVolumes: [],
+  ...extra
+})
+const trueStep = {
+  entryPoint: 'true',
+  entryPointArgs: [],
+  environmentVariables: {},
+  prependPath: [],
+  workingDirectory: '/__w'
+}
+
+function nodeZero() {
+  const t0 = now()
+  spawnSync(NODE, ['-e', '0'])
+  return ms(t0)
+}
+
+// A fake API server: the time from spawning the bundle to its first request is its cold start.
+async function coldStarts(runs) {
+  let firstRequest
+  const server = createServer((req, res) => {
+    firstRequest ??= now()
+    res.setHeader('Content-Type', 'application/json')
+    res.end(req.method === 'GET' ? '{"items":[]}' : '{}')
+  })
+  await new Promise(r => server.listen(0, '127.0.0.1', r))
+  const dir = mkdtempSync(join(tmpdir(), 'bench-k8s-cold-'))
+  const kubeconfig = join(dir, 'kubeconfig')
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'fake',
+      clusters: [
+        { name: 'fake', cluster: { server: `http://127.0.0.1:${server.address().port}` } }
+      ],
+      users: [{ name: 'fake', user: { token: 'x' } }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }]
+    })
+  )
+  const times = []
+  for (let i = 0; i < runs; i++) {
+    firstRequest = undefined
+    const t0 = now()
+    const child = spawn(NODE, [HOOK], {
+      env: { ...process.env, KUBECONFIG: kubeconfig, ACTIONS_RUNNER_POD_NAME: 'bench' },
+      stdio: ['pipe', 'ignore', 'ignore']
+    })
+    child.stdin.end(
+      JSON.stringify({
+        command: 'cleanup_job',
+        responseFile: join(dir, 'r'),
+        args: {},
+        state: null
+      }) + '\n'
+    )
+    await new Promise(r => child.on('close', r))
+    times.push(Number(firstRequest - t0) / 1e6)
+  }
+  server.close()
+  rmSync(dir, { recursive: true })
+  return times
+}
+
+async function waitReady(name) {
+  for (;;) {
+    const pod = await core.readNamespacedPod({ name, namespace: NS })
+    if (pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')) return
+    await sleep(50)
+  }
+}
+
+async function rawPod() {
+  const name = `bench-raw-${randomBytes(3).toString('hex')}`
+  const t0 = now()
+  await core.createNamespacedPod({
+    namespace: NS,
+    body: {
+      metadata: { name },
+      spec: {
+        restartPolicy: 'Never',
+        terminationGracePeriodSeconds: 0,
+        containers: [
+          {
+            name: 'job',
+            image: BUSYBOX,
+            command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']
+          }
+        ]
+      }
+    }
+  })
+  await waitReady(name)
+  const elapsed = ms(t0)
+  return { name, elapsed }
+}
+
+function rawExec(pod, command, stdin) {
+  return new Promise((resolveExec, reject) => {
+    const t0 = now()
+    new k8s.Exec(kc)
+      .exec(NS, pod, 'job', command, null, process.stderr, stdin ?? null, false, status =>
+        status.status === 'Success'
+          ? resolveExec(ms(t0))
+          : reject(new Error(JSON.stringify(status)))
+      )
+      .catch(reject)
+  })
+}
+
+function rawTar(pod, dir) {
+  const t0 = now()
+  const target = `/tmp/raw-${randomBytes(3).toString('hex')}`
+  const r = spawnSync('sh', [
+    '-c',
+    `tar c -C "$1" . | kubectl -n "$2" exec -i "$3" -c job -- sh -c 'mkdir -p "$0" && tar x -C "$0"' "$4"`,
+    'raw',
+    dir,
+    NS,
+    pod,
+    target
+  ])
+  if (r.status !== 0) throw new Error(`raw tar failed: ${r.stderr}`)
+  return ms(t0)
+}
+
+function makeTree(dir, files) {
+  // ~130 files per folder, a few KB each, like a checked-out repository.
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, 'repo/repo', `d${Math.floor(i / 130)}`)
+    if (i % 130 === 0) mkdirSync(sub, { recursive: true })
+    writeFileSync(join(sub, `f${i}.txt`), `file ${i}\n`.repeat(1 + (i % 200)))
+  }
+}
+
+const copyMs = (stdout, pattern) => Number(new RegExp(pattern).exec(stdout)?.[1] ?? NaN)
+const rows = []
+const report = (what, ours, raw, target, ok) => {
+  rows.push({ what, ours, raw, target, ok })
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${ours}  vs  ${raw}  (target ${target})`)
+}
+const f = x => `${x.toFixed(0)} ms`
+
+// Volume mode: prepare_job, script step, RSS.
+const volWork = layout(process.env.HOOKS_K8S_WORK_DIR)
+hook('cleanup_job', {}, null, volWork)
+const prepares = []
+const raws = []
+const steps = []
+const rawExecs = []
+const zeros = []
+const rss = []
+for (let i = 0; i < RUNS; i++) {
+  const raw = await rawPod()
+  raws.push(raw.elapsed)
+  const prepared = hook(
+    'prepare_job',
+    { container: container(volWork), services: [] },
+    null,
+    volWork
+  )
+  prepares.push(prepared.elapsed)
+  const state = prepared.response.state
+  for (let j = 0; j < 3; j++) {
+    zeros.push(nodeZero())
+    rawExecs.push(await rawExec(state.pod, ['true']))
+    const step = hook('run_script_step', trueStep, state, volWork)
+    steps.push(step.elapsed)
+    rss.push(step.rssMb)
+  }
+  hook('cleanup_job', {}, state, volWork)
+  await core.deleteNamespacedPod({ name: raw.name, namespace: NS, gracePeriodSeconds: 0 })
+}
+report(
+  'prepare_job (local image, volume mode)',
+  f(median(prepares)),
+  `raw pod create → Ready ${f(median(raws))}`,
+  'raw + 1500 ms',
+  median(prepares) <= median(raws) + 1500
+)
+const baseline = median(zeros) + median(rawExecs)
+report(
+  'run_script_step `true`',
+  f(median(steps)),
+  `node -e 0 ${f(median(zeros))} + raw exec ${f(median(rawExecs))}`,
+  '≤ 1.3 ×',
+  median(steps) <= 1.3 * baseline
+)
+report(
+  'peak RSS of a script step',
+  `${Math.max(...rss).toFixed(0)} MB`,
+  '-',
+  '≤ 100 MB',
+  Math.max(...rss) <= 100
+)
+
+// Cold start to the first API call.
+const colds = await coldStarts(RUNS * 2)
+const zeroMedian = median(Array.from({ length: RUNS * 2 }, nodeZero))
+report(
+  'cold start to the first API call',
+  f(median(colds)),
+  `node -e 0 ${f(zeroMedian)}`,
+  '≤ 2.5 ×',
+  median(colds) <= 2.5 * zeroMedian
+)
+
+// Copy mode: the first copy of a big workspace, and a re-sync when nothing changed.
+const copyWork = layout(mkdtempSync(join(tmpdir(), 'bench-k8s-copy-')))
+makeTree(copyWork, FILES)
+const COPY = { ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'copy', RUNNER_DEBUG: '1' }
+const pushes = []
+const rawTars = []
+const resyncs = []
+for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 2)); i++) {
+  const prepared = hook(
+    'prepare_job',
+    { container: container(copyWork), services: [] },
+    null,
+    copyWork,
+    COPY
+  )
+  pushes.push(copyMs(prepared.stdout, "Copied the runner's _work into the pod in (\\d+) ms"))
+  rawTars.push(rawTar(prepared.response.state.pod, copyWork))
+  hook('run_script_step', trueStep, prepared.response.state, copyWork, COPY)
+  const step = hook('run_script_step', trueStep, prepared.response.state, copyWork, COPY)
+  resyncs.push(
+    copyMs(step.stdout, 'into the pod in (\\d+) ms') +
+      copyMs(step.stdout, 'out of the pod in (\\d+) ms')
+  )
+  hook('cleanup_job', {}, prepared.response.state, copyWork)
+}
+report(
+  `copy mode: ${FILES} files into the job pod`,
+  f(median(pushes)),
+  `raw tar c | kubectl exec -i tar x ${f(median(rawTars))}`,
+  '≤ 1.3 ×',
+  median(pushes) <= 1.3 * median(rawTars)
+)
+report(
+  'copy mode: re-sync of an unchanged workspace (in + out)',
+  f(median(resyncs)),
+  '-',
+  '≤ 1000 ms',
+  median(resyncs) <= 1000
+)
+rmSync(copyWork, { recursive: true, force: true })
+
+console.log(
+  '\n| measurement | ours (median) | baseline (median) | target | result |\n|---|---|---|---|---|'
+)
+for (const r of rows)
+  console.log(`| ${r.what} | ${r.ours} | ${r.raw} | ${r.target} | ${r.ok ? 'pass' : 'FAIL'} |`)
+console.log(`\nNode ${process.versions.node}, ${RUNS} runs, ${new Date().toISOString()}`)
+process.exit(rows.every(r => r.ok) ? 0 : 1)

@@ -54,6 +54,7 @@ function conclude(
       return 'failure'
     }
     run.cancelled = true
+    run.hook.log('##[error]The operation was canceled.')
     return 'cancelled'
   }
   return outcome.ok ? 'success' : 'failure'

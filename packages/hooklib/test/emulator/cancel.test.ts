@@ -78,6 +78,7 @@ describe('cancellation like the runner', () => {
     expect(kill - term).toBeLessThan(800)
     expect(t.received()).toEqual(['SIGINT', 'SIGTERM'])
     expect(log).toContain('step started')
+    expect(log).toContain('##[error]The operation was canceled.')
     expect(alive(t.grandchild())).toBe(false)
     // Later steps are skipped, `if: always()` still runs, and cleanup_job runs with the state.
     expect(result.steps.map(s => s.result)).toEqual(['cancelled', 'skipped', 'success'])

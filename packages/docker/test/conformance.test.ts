@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { runConformanceJob } from '@container-hooks/hooklib'
+import { runConformanceJob } from '@container-hooks/hooklib/emulator'
 import { BUNDLE, leftovers, node24, uniqueRunner } from './support/hook'
 
 const generic = resolve(__dirname, '../../../examples/jobs')

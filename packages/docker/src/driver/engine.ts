@@ -1,6 +1,6 @@
 /** The dockerode client for the configured engine, and the translation of its errors. */
 import Docker from 'dockerode'
-import { HookError } from '@container-hooks/hooklib'
+import { CancelledError, HookError } from '@container-hooks/hooklib'
 import type { DockerHookConfig } from '../config'
 
 export function connect(config: DockerHookConfig): Docker {
@@ -51,6 +51,8 @@ export function engineMessage(err: unknown): string {
 /** Turns a failed engine call into a HookError that says what was being done and where. */
 export function engineError(err: unknown, doing: string, config: DockerHookConfig): HookError {
   if (err instanceof HookError) return err
+  // dockerode rejects an aborted call with an AbortError: that is the runner's cancel.
+  if ((err as Error | null)?.name === 'AbortError') return new CancelledError()
   const code = (err as EngineErrorShape | null)?.code
   if (code !== undefined && CONNECTION_CODES.has(code)) {
     return new HookError(

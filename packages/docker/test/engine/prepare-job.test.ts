@@ -206,4 +206,23 @@ describe('prepare_job on a real engine', () => {
       await runHook('cleanup_job', {}, prepared.response?.state ?? null, runner)
     }
   })
+
+  it('stops waiting and removes everything when cancelled during prepare_job', async () => {
+    const runner = uniqueRunner('prepare-cancel')
+    const started = Date.now()
+    const prepared = await runHook(
+      'prepare_job',
+      {
+        container: container(BUSYBOX),
+        services: [container(SERVICE, { environmentVariables: { READY_AFTER: '60' } })]
+      },
+      null,
+      runner,
+      { cancelAfterMs: 2000 }
+    )
+    expect(Date.now() - started).toBeLessThan(2000 + 7500)
+    expect(prepared.code).toBe(130)
+    expect(prepared.errors).toHaveLength(1)
+    expect(await leftovers(runner)).toEqual([])
+  })
 })

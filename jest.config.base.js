@@ -8,7 +8,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }]
   },
   moduleNameMapper: {
-    '^@container-hooks/hooklib$': path.join(__dirname, 'packages/hooklib/src/index.ts')
+    '^@container-hooks/hooklib$': path.join(__dirname, 'packages/hooklib/src/index.ts'),
+    '^@container-hooks/hooklib/emulator$': path.join(__dirname, 'packages/hooklib/src/emulator/index.ts')
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json']

@@ -68,7 +68,10 @@ function startRun(
       waits: { ...RUNNER_CANCEL_WAITS, ...options.cancelWaits },
       abort: options.signal,
       log: line => write(line + '\n'),
-      masks: []
+      // Registry passwords are secrets to the runner: masked from the start.
+      masks: [job.container, ...job.services].flatMap(c =>
+        c?.credentials ? [c.credentials.password] : []
+      )
     },
     state: null,
     hasJobContainer: job.container !== undefined,

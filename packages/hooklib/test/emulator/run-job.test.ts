@@ -99,11 +99,12 @@ describe('runJob with a recording hook', () => {
     const { result, log } = await runRecorded(
       {
         container: { image: IMAGE },
+        services: [{ image: 'redis', credentials: { username: 'u', password: 'hunter22' } }],
         steps: [{ run: 'a' }, { run: 'b' }, { run: 'c', if: 'always()' }]
       },
       {
         env: {
-          HOOK_PRINT: JSON.stringify(['::add-mask::t0ps3cret', 'token t0ps3cret']),
+          HOOK_PRINT: JSON.stringify(['::add-mask::t0ps3cret', 'token t0ps3cret', 'pw hunter22']),
           HOOK_RESPONSES: JSON.stringify({ run_script_step: '{"state":1}' })
         }
       }
@@ -112,6 +113,8 @@ describe('runJob with a recording hook', () => {
     expect(result.steps[0].errors).toEqual(['Response state must be a JSON object, got 1'])
     expect(log).toContain('token ***')
     expect(log).not.toContain('t0ps3cret')
+    expect(log).toContain('pw ***')
+    expect(log).not.toContain('hunter22')
   })
 
   it('reports a failing hook like the runner: its ::error:: line, the generic line, its exit code', async () => {

@@ -1,0 +1,158 @@
+// The API client and exec against REAL local HTTP and WebSocket servers that answer the way the
+// Kubernetes API does (403s, a status-less close, silence), which a live cluster cannot be made to do on cue.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { PassThrough } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { KubeApiError, KubeClient } from '../../src/kube/client'
+import { exec, LostConnectionError } from '../../src/kube/exec'
+
+let server: Server
+let wss: WebSocketServer
+let onSocket: (ws: WebSocket, url: string) => void
+let client: KubeClient
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const [status, body] =
+      req.url === '/api/v1/namespaces/ns/pods' && req.method === 'POST'
+        ? [
+            403,
+            {
+              kind: 'Status',
+              message:
+                'pods is forbidden: User "system:serviceaccount:ns:hook" cannot create resource "pods"'
+            }
+          ]
+        : [404, { kind: 'Status', message: 'pods "x" not found' }]
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
+  })
+  wss = new WebSocketServer({
+    server,
+    handleProtocols: () => 'v5.channel.k8s.io',
+    verifyClient: (info, done) =>
+      info.req.url?.includes('/pods/forbidden/')
+        ? done(false, 403, 'cannot create resource "pods/exec"')
+        : done(true)
+  })
+  wss.on('connection', (ws, req) => onSocket(ws, req.url ?? ''))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  client = new KubeClient({ server: `http://127.0.0.1:${port}`, options: {} }, 'ns')
+})
+
+afterAll(async () => {
+  for (const socket of wss.clients) socket.terminate()
+  wss.close()
+  server.closeAllConnections()
+  await new Promise(resolve => server.close(resolve))
+})
+
+const frame = (channel: number, text: string): Buffer =>
+  Buffer.concat([Buffer.from([channel]), Buffer.from(text)])
+
+function run(overrides: Partial<Parameters<typeof exec>[1]> = {}) {
+  const stdout = new PassThrough()
+  let out = ''
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  const result = exec(client, {
+    pod: 'p',
+    container: 'job',
+    command: ['sh', '-c', 'x y'],
+    stdout,
+    stderr: new PassThrough().resume(),
+    what: 'the step',
+    ...overrides
+  })
+  return { result, output: () => out }
+}
+
+describe('KubeClient', () => {
+  test('a 403 names the verb and the resource to grant', async () => {
+    const call = client.call('POST', 'pods', { verb: 'create', resource: 'pods' }, {})
+    await expect(call).rejects.toThrow(KubeApiError)
+    await expect(call).rejects.toThrow(
+      /refused to create pods in namespace ns .*Grant "create" on "pods"/
+    )
+  })
+
+  test('other failures carry the API message and the status', async () => {
+    const call = client.call('GET', 'pods/x', { verb: 'get', resource: 'pods' })
+    await expect(call).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining('pods "x" not found') as string
+    })
+  })
+
+  test('an unreachable server is one clear error', async () => {
+    const dead = new KubeClient({ server: 'http://127.0.0.1:1', options: {} }, 'ns')
+    await expect(dead.call('GET', 'pods', { verb: 'list', resource: 'pods' })).rejects.toThrow(
+      /Cannot reach the Kubernetes API at http:\/\/127.0.0.1:1/
+    )
+  })
+})
+
+describe('exec', () => {
+  test('streams output, sends stdin, and returns the exit code from the status channel', async () => {
+    onSocket = (ws, url) => {
+      expect(url).toContain('command=sh&command=-c&command=x+y')
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 0) ws.send(frame(1, `got ${data.subarray(1).toString()}`))
+        if (data[0] === 255) {
+          ws.send(
+            frame(
+              3,
+              JSON.stringify({
+                status: 'Failure',
+                reason: 'NonZeroExitCode',
+                details: { causes: [{ reason: 'ExitCode', message: '3' }] }
+              })
+            )
+          )
+        }
+      })
+    }
+    const { result, output } = run({ stdin: Buffer.from('hello') })
+    await expect(result).resolves.toBe(3)
+    expect(output()).toBe('got hello')
+  })
+
+  test('a stream that closes without an exit status is a failure, never a success', async () => {
+    onSocket = ws => {
+      ws.send(frame(1, 'partial output'))
+      setTimeout(() => ws.close(), 50)
+    }
+    const { result, output } = run()
+    await expect(result).rejects.toThrow(LostConnectionError)
+    await expect(result).rejects.toThrow(
+      /Lost the connection to the pod while the step was running/
+    )
+    expect(output()).toBe('partial output')
+  })
+
+  test('a connection that stops answering pings is detected as dead', async () => {
+    onSocket = ws => {
+      // Stop reading: pongs never come back, as with a silently dropped connection.
+      ws.pause()
+    }
+    const started = Date.now()
+    const { result } = run({ pingIntervalMs: 100, deadAfterMs: 400 })
+    await expect(result).rejects.toThrow(/no answer to pings/)
+    expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
+  test('a refused exec names pods/exec; an unreachable API is one clear error', async () => {
+    const io = {
+      container: 'c',
+      command: ['true'],
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      what: 'the step'
+    }
+    await expect(exec(client, { pod: 'forbidden', ...io })).rejects.toThrow(
+      /HTTP 403.*Grant "create" \(and "get"\) on "pods\/exec"/
+    )
+    const dead = new KubeClient({ server: 'http://127.0.0.1:1', options: {} }, 'ns')
+    await expect(exec(dead, { pod: 'p', ...io })).rejects.toThrow(/Cannot exec in pod p/)
+  })
+})

@@ -1,4 +1,5 @@
 # Shared settings for scripts/k8s/*. Sourced, not executed.
+# shellcheck disable=SC2034  # the settings are used by the other files that source this one
 
 K8S_VERSION="${HOOKS_K8S_VERSION:-v1.34.4}"
 # Kubernetes 1.34 needs etcd 3.5+; Debian bookworm only has 3.4.

@@ -46,6 +46,8 @@ start_apiserver() {
   wait_for 120 "kube-apiserver /readyz" apiserver_ready
 }
 
+# A fresh controller-manager can miss the first chance to bind the pre-bound work claim; it then
+# waits for the binder's periodic sync (15 s by default, seen to cost up to 30 s per up).
 start_controller_manager() {
   start_daemon kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$CONF_DIR/controller-manager.kubeconfig" \
@@ -59,6 +61,7 @@ start_controller_manager() {
     --cluster-signing-cert-file "$PKI_DIR/ca.crt" \
     --cluster-signing-key-file "$PKI_DIR/ca.key" \
     --service-cluster-ip-range "$SERVICE_CIDR" \
+    --pvclaimbinder-sync-period 2s \
     --profiling=false \
     --v 1
 }

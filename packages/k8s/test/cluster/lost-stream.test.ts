@@ -1,7 +1,7 @@
 // The exec stream cut mid-step (the kube-apiserver is killed, as when a managed cluster rotates
 // its API servers) must FAIL the step, never pass it. This file stops and restores the
 // apiserver of the local cluster: run it on its own, after the other cluster tests.
-// Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/lost-stream.test.ts
+// Run (alone): eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest -c jest.disruptive.config.js
 import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'

@@ -8,8 +8,10 @@ import { HookError, type Logger } from '@container-hooks/hooklib'
 import { killExecCommand } from '../specs/exec-spec'
 import { demuxer } from './demux'
 
-const EXIT_CODE_POLLS = 20
-const POLL_MS = 50
+// The engine records the exit code a moment after the output stream ends: poll briefly.
+const EXIT_CODE_POLLS = 100
+const EXIT_POLL_MS = 10
+const STOP_POLL_MS = 100
 const TERM_GRACE_MS = 3000
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
@@ -41,7 +43,7 @@ async function stopStep(
   log.info('Stopping the step in the job container')
   await signalStep(container, marker, 'TERM')
   const until = Date.now() + TERM_GRACE_MS
-  while (Date.now() < until && (await isRunning(exec))) await sleep(POLL_MS * 2)
+  while (Date.now() < until && (await isRunning(exec))) await sleep(STOP_POLL_MS)
   if (await isRunning(exec)) await signalStep(container, marker, 'KILL')
 }
 
@@ -50,7 +52,7 @@ async function exitCode(exec: Docker.Exec): Promise<number> {
   for (let i = 0; i < EXIT_CODE_POLLS; i++) {
     const info = await exec.inspect()
     if (!info.Running && typeof info.ExitCode === 'number') return info.ExitCode
-    await sleep(POLL_MS)
+    await sleep(EXIT_POLL_MS)
   }
   throw new HookError(
     'The connection to the Docker engine ended before the step finished: no exit code was recorded, so the step is failed rather than assumed successful'

@@ -29,8 +29,8 @@ const BUSYBOX = 'container-hooks-test/busybox:1'
 const RUNNER = `bench-${randomBytes(3).toString('hex')}`
 const work = mkdtempSync(join(tmpdir(), 'bench-docker-'))
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const ms = t0 => Number(process.hrtime.bigint() - t0) / 1e6
 const now = () => process.hrtime.bigint()
 
 function hook(command, args, state, extraEnv = {}) {
@@ -49,10 +49,21 @@ function hook(command, args, state, extraEnv = {}) {
 }
 
 const container = (image, extra = {}) => ({
-  image, dockerfile: null, entryPoint: null, entryPointArgs: [], workingDirectory: null, createOptions: null,
-  registry: null, environmentVariables: {}, portMappings: [], systemMountVolumes: [], userMountVolumes: [], ...extra
+  image,
+  dockerfile: null,
+  entryPoint: null,
+  entryPointArgs: [],
+  workingDirectory: null,
+  createOptions: null,
+  registry: null,
+  environmentVariables: {},
+  portMappings: [],
+  systemMountVolumes: [],
+  userMountVolumes: [],
+  ...extra
 })
-const service = () => container(BUSYBOX, { entryPoint: 'tail', entryPointArgs: ['-f', '/dev/null'] })
+const service = () =>
+  container(BUSYBOX, { entryPoint: 'tail', entryPointArgs: ['-f', '/dev/null'] })
 const prepareArgs = () => ({ container: container(BUSYBOX), services: [service()] })
 
 function nodeZero() {
@@ -63,9 +74,14 @@ function nodeZero() {
 
 async function rawExecApi(id) {
   const t0 = now()
-  const exec = await docker.getContainer(id).exec({ Cmd: ['true'], AttachStdout: true, AttachStderr: true })
+  const exec = await docker
+    .getContainer(id)
+    .exec({ Cmd: ['true'], AttachStdout: true, AttachStderr: true })
   const stream = await exec.start({ hijack: true, stdin: false })
-  await new Promise((r) => { stream.on('end', r); stream.resume() })
+  await new Promise(r => {
+    stream.on('end', r)
+    stream.resume()
+  })
   await exec.inspect()
   return ms(t0)
 }
@@ -79,13 +95,20 @@ function rawExecCli(id) {
 async function rawCreateStart() {
   const t0 = now()
   const ids = []
-  for (const [i, cmd] of [['job', ['tail', '-f', '/dev/null']], ['svc', ['tail', '-f', '/dev/null']]]) {
-    const c = await docker.createContainer({ name: `bench-raw-${randomBytes(3).toString('hex')}-${i}`, Image: BUSYBOX, Cmd: cmd })
+  for (const [i, cmd] of [
+    ['job', ['tail', '-f', '/dev/null']],
+    ['svc', ['tail', '-f', '/dev/null']]
+  ]) {
+    const c = await docker.createContainer({
+      name: `bench-raw-${randomBytes(3).toString('hex')}-${i}`,
+      Image: BUSYBOX,
+      Cmd: cmd
+    })
     await c.start()
     ids.push(c.id)
   }
   const elapsed = ms(t0)
-  await Promise.all(ids.map((id) => docker.getContainer(id).remove({ force: true })))
+  await Promise.all(ids.map(id => docker.getContainer(id).remove({ force: true })))
   return elapsed
 }
 
@@ -95,11 +118,22 @@ async function coldStart() {
   const responseFile = join(work, 'cold.json')
   writeFileSync(responseFile, '')
   const server = createServer()
-  await new Promise((r) => server.listen(socket, r))
+  await new Promise(r => server.listen(socket, r))
   const t0 = now()
-  const child = spawn(NODE, [HOOK], { env: { ...process.env, RUNNER_NAME: RUNNER, DOCKER_HOST: `unix://${socket}` }, stdio: ['pipe', 'ignore', 'ignore'] })
-  child.stdin.end(JSON.stringify({ command: 'prepare_job', responseFile, args: prepareArgs(), state: null }) + '\n')
-  const elapsed = await new Promise((r) => server.once('connection', (c) => { r(ms(t0)); c.destroy() }))
+  const child = spawn(NODE, [HOOK], {
+    env: { ...process.env, RUNNER_NAME: RUNNER, DOCKER_HOST: `unix://${socket}` },
+    stdio: ['pipe', 'ignore', 'ignore']
+  })
+  child.stdin.end(
+    JSON.stringify({ command: 'prepare_job', responseFile, args: prepareArgs(), state: null }) +
+      '\n'
+  )
+  const elapsed = await new Promise(r =>
+    server.once('connection', c => {
+      r(ms(t0))
+      c.destroy()
+    })
+  )
   child.kill('SIGKILL')
   server.close()
   return elapsed
@@ -109,18 +143,30 @@ function streamGigabytes(state) {
   const responseFile = join(work, 'stream.json')
   writeFileSync(responseFile, '')
   const bytes = GIGABYTES * 1024 ** 3
-  const args = { entryPoint: 'sh', entryPointArgs: ['-c', `"head -c ${bytes} /dev/zero"`], environmentVariables: {}, prependPath: [], workingDirectory: '/' }
+  const args = {
+    entryPoint: 'sh',
+    entryPointArgs: ['-c', `"head -c ${bytes} /dev/zero"`],
+    environmentVariables: {},
+    prependPath: [],
+    workingDirectory: '/'
+  }
   return new Promise((resolvePromise, reject) => {
     const t0 = now()
-    const child = spawn('/usr/bin/time', ['-f', 'peak-rss-kb=%M', NODE, HOOK], { env: { ...process.env, RUNNER_NAME: RUNNER }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn('/usr/bin/time', ['-f', 'peak-rss-kb=%M', NODE, HOOK], {
+      env: { ...process.env, RUNNER_NAME: RUNNER },
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
     let received = 0
     let stderr = ''
-    child.stdout.on('data', (d) => (received += d.length))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.stdin.end(JSON.stringify({ command: 'run_script_step', responseFile, args, state }) + '\n')
-    child.on('close', (code) => {
+    child.stdout.on('data', d => (received += d.length))
+    child.stderr.on('data', d => (stderr += d))
+    child.stdin.end(
+      JSON.stringify({ command: 'run_script_step', responseFile, args, state }) + '\n'
+    )
+    child.on('close', code => {
       const m = /peak-rss-kb=(\d+)/.exec(stderr)
-      if (code !== 0 || !m) return reject(new Error(`streaming failed (${code}): ${stderr.slice(-500)}`))
+      if (code !== 0 || !m)
+        return reject(new Error(`streaming failed (${code}): ${stderr.slice(-500)}`))
       resolvePromise({ seconds: ms(t0) / 1000, received, peakMb: Number(m[1]) / 1024 })
     })
   })
@@ -137,14 +183,40 @@ try {
   const jobId = response.context.container.id
   const state = response.state
   // Warm-up: page cache, engine caches.
-  for (let i = 0; i < 3; i++) { nodeZero(); await rawExecApi(jobId); hook('run_script_step', { entryPoint: 'true', entryPointArgs: [], environmentVariables: {}, prependPath: [], workingDirectory: '/' }, state) }
+  for (let i = 0; i < 3; i++) {
+    nodeZero()
+    await rawExecApi(jobId)
+    hook(
+      'run_script_step',
+      {
+        entryPoint: 'true',
+        entryPointArgs: [],
+        environmentVariables: {},
+        prependPath: [],
+        workingDirectory: '/'
+      },
+      state
+    )
+  }
 
   const samples = { node: [], api: [], cli: [], step: [], cold: [], prepare: [], raw: [] }
   for (let i = 0; i < RUNS; i++) {
     samples.node.push(nodeZero())
     samples.api.push(await rawExecApi(jobId))
     samples.cli.push(rawExecCli(jobId))
-    samples.step.push(hook('run_script_step', { entryPoint: 'true', entryPointArgs: [], environmentVariables: {}, prependPath: [], workingDirectory: '/' }, state).elapsed)
+    samples.step.push(
+      hook(
+        'run_script_step',
+        {
+          entryPoint: 'true',
+          entryPointArgs: [],
+          environmentVariables: {},
+          prependPath: [],
+          workingDirectory: '/'
+        },
+        state
+      ).elapsed
+    )
     samples.cold.push(await coldStart())
   }
   for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
@@ -154,27 +226,62 @@ try {
     hook('cleanup_job', {}, prepared.response.state, { RUNNER_NAME: `${RUNNER}-p` })
   }
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
-  row('run_script_step `true`', m.step, m.node + m.api, 1.3, 'vs node -e 0 + raw exec through the engine API (create, start, inspect)')
-  row('run_script_step `true`', m.step, m.node + m.cli, 1.3, 'vs node -e 0 + `docker exec <c> true` (CLI)')
-  row('prepare_job (job + 1 service)', m.prepare, m.raw + m.node, 1.2, 'vs raw API create+start of the same two containers + node -e 0')
+  row(
+    'run_script_step `true`',
+    m.step,
+    m.node + m.api,
+    1.3,
+    'vs node -e 0 + raw exec through the engine API (create, start, inspect)'
+  )
+  row(
+    'run_script_step `true`',
+    m.step,
+    m.node + m.cli,
+    1.3,
+    'vs node -e 0 + `docker exec <c> true` (CLI)'
+  )
+  row(
+    'prepare_job (job + 1 service)',
+    m.prepare,
+    m.raw + m.node,
+    1.2,
+    'vs raw API create+start of the same two containers + node -e 0'
+  )
   row('cold start to first engine call', m.cold, m.node, 2.5, 'vs node -e 0')
   const stream = await streamGigabytes(state)
   hook('cleanup_job', {}, state)
 
-  console.log(`Node ${process.versions.node}, ${RUNS} runs, medians in ms; ${new Date().toISOString()}`)
-  console.log(`node -e 0 ${m.node.toFixed(1)} | raw exec API ${m.api.toFixed(1)} | docker exec CLI ${m.cli.toFixed(1)} | raw create+start x2 ${m.raw.toFixed(1)}`)
+  console.log(
+    `Node ${process.versions.node}, ${RUNS} runs, medians in ms; ${new Date().toISOString()}`
+  )
+  console.log(
+    `node -e 0 ${m.node.toFixed(1)} | raw exec API ${m.api.toFixed(1)} | docker exec CLI ${m.cli.toFixed(1)} | raw create+start x2 ${m.raw.toFixed(1)}`
+  )
   console.log('')
   console.log('| benchmark | hook (ms) | baseline (ms) | ratio | target | result | baseline is |')
   console.log('|---|---|---|---|---|---|---|')
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.measured.toFixed(1)} | ${r.baseline.toFixed(1)} | ${r.ratio.toFixed(2)} | ≤ ${r.target} | ${r.ok ? 'met' : 'MISSED'} | ${r.how} |`)
+    console.log(
+      `| ${r.name} | ${r.measured.toFixed(1)} | ${r.baseline.toFixed(1)} | ${r.ratio.toFixed(2)} | ≤ ${r.target} | ${r.ok ? 'met' : 'MISSED'} | ${r.how} |`
+    )
   }
   const gib = stream.received / 1024 ** 3
-  console.log(`| ${GIGABYTES} GiB of step output | peak RSS ${stream.peakMb.toFixed(0)} MB | | | ≤ 150 MB | ${stream.peakMb <= 150 && gib >= GIGABYTES ? 'met' : 'MISSED'} | ${gib.toFixed(2)} GiB received in ${stream.seconds.toFixed(1)} s (${(gib * 1024 / stream.seconds).toFixed(0)} MiB/s) |`)
+  console.log(
+    `| ${GIGABYTES} GiB of step output | peak RSS ${stream.peakMb.toFixed(0)} MB | | | ≤ 150 MB | ${stream.peakMb <= 150 && gib >= GIGABYTES ? 'met' : 'MISSED'} | ${gib.toFixed(2)} GiB received in ${stream.seconds.toFixed(1)} s (${((gib * 1024) / stream.seconds).toFixed(0)} MiB/s) |`
+  )
 } finally {
   for (const name of [RUNNER, `${RUNNER}-p`]) {
     writeFileSync(join(work, 'c.json'), '')
-    spawnSync(NODE, [HOOK], { input: JSON.stringify({ command: 'cleanup_job', responseFile: join(work, 'c.json'), args: {}, state: null }) + '\n', env: { ...process.env, RUNNER_NAME: name } })
+    spawnSync(NODE, [HOOK], {
+      input:
+        JSON.stringify({
+          command: 'cleanup_job',
+          responseFile: join(work, 'c.json'),
+          args: {},
+          state: null
+        }) + '\n',
+      env: { ...process.env, RUNNER_NAME: name }
+    })
   }
   rmSync(work, { recursive: true, force: true })
 }

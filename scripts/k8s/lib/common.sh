@@ -44,6 +44,15 @@ HOOK_KUBECONFIG="$CONF_DIR/hook.kubeconfig"
 
 NODE_NAME="$(hostname | tr '[:upper:]' '[:lower:]')"
 
+# up and down may be started by several people or CI steps at once: one at a time.
+take_lock() {
+  exec 9>/run/container-hooks-k8s.lock
+  if ! flock -n 9; then
+    log "another scripts/k8s up/down is running; waiting for it"
+    flock -w 1800 9 || die "gave up waiting for the other scripts/k8s up/down"
+  fi
+}
+
 log() { printf '[k8s %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 

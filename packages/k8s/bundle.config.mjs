@@ -4,9 +4,6 @@
 //   which the hook does not use (src/kube/client.ts talks to the API itself): stubbed.
 // - node-fetch, pulled in for its Headers class, requires `encoding` (iconv-lite, ~490 kB) inside
 //   a try/catch and whatwg-url (tr46, ~290 kB) only when Node lacks a global URL: dropped/stubbed.
-// - hooklib's index re-exports the runner emulator, which a hook never calls: side-effect free.
-// - zod re-exports all its message locales; hooks use only the English default.
-import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const stub = name => fileURLToPath(new URL(`./bundle-stubs/${name}.js`, import.meta.url))
@@ -23,20 +20,6 @@ export default {
             : undefined
         )
         build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: stub('whatwg-url') }))
-        build.onResolve({ filter: /^\.\/emulator$/ }, args =>
-          /hooklib[\\/]src$/.test(args.resolveDir)
-            ? { path: join(args.resolveDir, 'emulator/index.ts'), sideEffects: false }
-            : undefined
-        )
-        build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, args =>
-          /zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
-            ? { path: join(dirname(args.resolveDir), 'locales/index.js'), namespace: 'zod-locales' }
-            : undefined
-        )
-        build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, args => ({
-          contents: "export { default as en } from './en.js'",
-          resolveDir: dirname(args.path)
-        }))
       }
     }
   ]

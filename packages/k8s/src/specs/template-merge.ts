@@ -7,7 +7,7 @@
  */
 import type { V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node'
 import { ConfigError } from '@container-hooks/hooklib'
-import { parse } from 'yaml'
+import { load } from 'js-yaml'
 
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }
@@ -37,7 +37,7 @@ function checkStringMap(value: unknown, source: string, field: string): void {
 export function parseTemplate(text: string, source: string): PodTemplate {
   let doc: unknown
   try {
-    doc = parse(text)
+    doc = load(text)
   } catch (err) {
     fail(source, 'the file', `is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
   }

@@ -2,39 +2,17 @@
 // the hook exits well inside the runner's 7.5 s window. Real cluster, minimal Role.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/cancel.test.ts
 import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
-import {
-  buildBundle,
-  expectSuccess,
-  jobContainer,
-  runHook,
-  scriptStep,
-  startHook,
-  workLayout,
-  type Work
-} from '../helpers/hook'
-import { cluster, expectNothingLeft, type Cluster } from '../helpers/pods'
+import { expectSuccess, jobContainer, runHook, scriptStep, startHook } from '../helpers/hook'
+import { useClusterJob } from '../helpers/pods'
 import { execInPod, waitFor } from '../support/cluster'
 
 jest.setTimeout(180_000)
 
-let c: Cluster
-let work: Work
-
-beforeAll(async () => {
-  c = cluster()
-  work = workLayout(c.env.workDir)
-  buildBundle()
-  await runHook('cleanup_job', {}, null, work)
-  await expectNothingLeft(c)
-})
-
-afterAll(async () => {
-  if (work) await runHook('cleanup_job', {}, null, work)
-})
+const job = useClusterJob()
 
 /** Command lines in the pod that belong to the step: its script (forks) or its sleeps. */
 async function stepProcesses(pod: string, script: string): Promise<string> {
-  const found = await execInPod(c.kc, c.env.namespace, pod, 'job', [
+  const found = await execInPod(job.c.kc, job.c.env.namespace, pod, 'job', [
     'sh',
     '-c',
     'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done | grep -E "$1|^sleep 30[01]" | grep -v -e container-hooks-ps -e "^grep "; true',
@@ -48,13 +26,18 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
   '%s mid-step leaves no process in the pod',
   async signal => {
     const prepared = expectSuccess(
-      await runHook('prepare_job', { container: jobContainer(work), services: [] }, null, work)
+      await runHook(
+        'prepare_job',
+        { container: jobContainer(job.work), services: [] },
+        null,
+        job.work
+      )
     )
     const state = (prepared.response as PrepareJobResponse).state as HookState
     const pod = state.pod as string
-    const step = scriptStep(work, 'sleep 300 & (sleep 301; echo never) & echo started; wait')
+    const step = scriptStep(job.work, 'sleep 300 & (sleep 301; echo never) & echo started; wait')
     const script = step.entryPointArgs[1]
-    const { child, done } = startHook('run_script_step', step, state, work)
+    const { child, done } = startHook('run_script_step', step, state, job.work)
     let output = ''
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     await waitFor('the step to start', 30_000, () =>
@@ -69,6 +52,6 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     expect(run.stdout).toMatch(/::error::The step was cancelled/)
     expect(run.stdout).not.toContain('never')
     expect(await stepProcesses(pod, script)).toBe('')
-    expectSuccess(await runHook('cleanup_job', {}, state, work))
+    expectSuccess(await runHook('cleanup_job', {}, state, job.work))
   }
 )

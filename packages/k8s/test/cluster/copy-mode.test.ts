@@ -16,67 +16,46 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  buildBundle,
-  expectSuccess,
-  fileCommand,
-  jobContainer,
-  runHook,
-  scriptStep,
-  workLayout,
-  type Work
-} from '../helpers/hook'
-import { cluster, expectNothingLeft, readPod, type Cluster } from '../helpers/pods'
+import { expectSuccess, fileCommand, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
 const COPY = { ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'copy', RUNNER_DEBUG: '1' }
-let c: Cluster
-let work: Work
 let state: HookState
 
-beforeAll(async () => {
-  c = cluster()
-  work = workLayout(mkdtempSync(join(tmpdir(), 'copy-work-')))
-  buildBundle()
-  await runHook('cleanup_job', {}, null, work)
-  await expectNothingLeft(c)
-})
-
-afterAll(async () => {
-  if (work) await runHook('cleanup_job', {}, null, work)
-})
+const job = useClusterJob(() => mkdtempSync(join(tmpdir(), 'copy-work-')))
 
 describe('copy mode', () => {
   test('prepare_job copies _work in, keeping modes, symlinks and empty dirs', async () => {
-    writeFileSync(join(work.repo, 'tool.sh'), '#!/bin/sh\necho tool ran\n')
-    chmodSync(join(work.repo, 'tool.sh'), 0o755)
-    symlinkSync('tool.sh', join(work.repo, 'link-to-tool'))
-    mkdirSync(join(work.repo, 'empty-dir'))
-    mkdirSync(join(work.root, '_actions/owner/action/v1'), { recursive: true })
-    writeFileSync(join(work.root, '_actions/owner/action/v1/action.yml'), 'name: x\n')
+    writeFileSync(join(job.work.repo, 'tool.sh'), '#!/bin/sh\necho tool ran\n')
+    chmodSync(join(job.work.repo, 'tool.sh'), 0o755)
+    symlinkSync('tool.sh', join(job.work.repo, 'link-to-tool'))
+    mkdirSync(join(job.work.repo, 'empty-dir'))
+    mkdirSync(join(job.work.root, '_actions/owner/action/v1'), { recursive: true })
+    writeFileSync(join(job.work.root, '_actions/owner/action/v1/action.yml'), 'name: x\n')
     const run = expectSuccess(
       await runHook(
         'prepare_job',
-        { container: jobContainer(work), services: [] },
+        { container: jobContainer(job.work), services: [] },
         null,
-        work,
+        job.work,
         COPY
       )
     )
     state = (run.response as PrepareJobResponse).state!
     expect(state.storage).toBe('copy')
-    const pod = await readPod(c, state.pod as string)
+    const pod = await readPod(job.c, state.pod as string)
     expect(pod.spec!.volumes![0].emptyDir).toBeDefined()
     const step = expectSuccess(
       await runHook(
         'run_script_step',
         scriptStep(
-          work,
+          job.work,
           './link-to-tool; [ -d empty-dir ] && echo empty-dir-ok; [ -L link-to-tool ] && echo link-ok; cat /__w/_actions/owner/action/v1/action.yml'
         ),
         state,
-        work,
+        job.work,
         COPY
       )
     )
@@ -88,7 +67,7 @@ describe('copy mode', () => {
 
   test('file commands and workspace changes come back to the host after the step', async () => {
     const step = scriptStep(
-      work,
+      job.work,
       [
         'echo "answer=42" >> "$GITHUB_OUTPUT"',
         'echo "FOO=bar" >> "$GITHUB_ENV"',
@@ -98,33 +77,33 @@ describe('copy mode', () => {
         'printf "#!/bin/sh\\n" > made.sh && chmod 750 made.sh && ln -s made.sh made-link'
       ].join('\n')
     )
-    expectSuccess(await runHook('run_script_step', step, state, work, COPY))
-    expect(fileCommand(work, step, 'GITHUB_OUTPUT')).toBe('answer=42\n')
-    expect(fileCommand(work, step, 'GITHUB_ENV')).toBe('FOO=bar\n')
-    expect(fileCommand(work, step, 'GITHUB_PATH')).toBe('/opt/tools\n')
+    expectSuccess(await runHook('run_script_step', step, state, job.work, COPY))
+    expect(fileCommand(job.work, step, 'GITHUB_OUTPUT')).toBe('answer=42\n')
+    expect(fileCommand(job.work, step, 'GITHUB_ENV')).toBe('FOO=bar\n')
+    expect(fileCommand(job.work, step, 'GITHUB_PATH')).toBe('/opt/tools\n')
     // A local composite action (`uses: ./.github/actions/hello`) is read by the runner on the host.
-    expect(readFileSync(join(work.repo, '.github/actions/hello/action.yml'), 'utf8')).toContain(
+    expect(readFileSync(join(job.work.repo, '.github/actions/hello/action.yml'), 'utf8')).toContain(
       'using: composite'
     )
-    expect(lstatSync(join(work.repo, 'made.sh')).mode & 0o777).toBe(0o750)
-    expect(readlinkSync(join(work.repo, 'made-link'))).toBe('made.sh')
-    expect(existsSync(join(work.repo, 'sub/empty'))).toBe(true)
+    expect(lstatSync(join(job.work.repo, 'made.sh')).mode & 0o777).toBe(0o750)
+    expect(readlinkSync(join(job.work.repo, 'made-link'))).toBe('made.sh')
+    expect(existsSync(join(job.work.repo, 'sub/empty'))).toBe(true)
   })
 
   test('a later step sees host changes; an unchanged workspace sends only the new script', async () => {
-    writeFileSync(join(work.repo, 'from-host-later.txt'), 'later\n')
+    writeFileSync(join(job.work.repo, 'from-host-later.txt'), 'later\n')
     const step = expectSuccess(
       await runHook(
         'run_script_step',
-        scriptStep(work, 'cat from-host-later.txt'),
+        scriptStep(job.work, 'cat from-host-later.txt'),
         state,
-        work,
+        job.work,
         COPY
       )
     )
     expect(step.stdout).toContain('later')
     const quiet = expectSuccess(
-      await runHook('run_script_step', scriptStep(work, 'true'), state, work, COPY)
+      await runHook('run_script_step', scriptStep(job.work, 'true'), state, job.work, COPY)
     )
     // The new script, its five file-command files and the response file; nothing else changed.
     expect(quiet.stdout).toMatch(/Copied 7 changed entries into the pod/)
@@ -132,32 +111,32 @@ describe('copy mode', () => {
   })
 
   test('deletions propagate both ways and nothing comes back to life', async () => {
-    writeFileSync(join(work.repo, 'host-deletes-me.txt'), 'x')
+    writeFileSync(join(job.work.repo, 'host-deletes-me.txt'), 'x')
     expectSuccess(
       await runHook(
         'run_script_step',
-        scriptStep(work, 'echo x > pod-deletes-me.txt'),
+        scriptStep(job.work, 'echo x > pod-deletes-me.txt'),
         state,
-        work,
+        job.work,
         COPY
       )
     )
-    rmSync(join(work.repo, 'host-deletes-me.txt'))
-    const step = scriptStep(work, 'ls; rm pod-deletes-me.txt')
-    const run = expectSuccess(await runHook('run_script_step', step, state, work, COPY))
+    rmSync(join(job.work.repo, 'host-deletes-me.txt'))
+    const step = scriptStep(job.work, 'ls; rm pod-deletes-me.txt')
+    const run = expectSuccess(await runHook('run_script_step', step, state, job.work, COPY))
     expect(run.stdout).not.toContain('host-deletes-me.txt')
-    expect(existsSync(join(work.repo, 'pod-deletes-me.txt'))).toBe(false)
+    expect(existsSync(join(job.work.repo, 'pod-deletes-me.txt'))).toBe(false)
     const later = expectSuccess(
-      await runHook('run_script_step', scriptStep(work, 'ls'), state, work, COPY)
+      await runHook('run_script_step', scriptStep(job.work, 'ls'), state, job.work, COPY)
     )
     expect(later.stdout).not.toContain('deletes-me')
-    expect(existsSync(join(work.repo, 'host-deletes-me.txt'))).toBe(false)
+    expect(existsSync(join(job.work.repo, 'host-deletes-me.txt'))).toBe(false)
   })
 
   test('a failed step still copies its outputs back and keeps its exit code', async () => {
-    const step = scriptStep(work, 'echo "partial=1" >> "$GITHUB_OUTPUT"; exit 5')
-    const run = await runHook('run_script_step', step, state, work, COPY)
+    const step = scriptStep(job.work, 'echo "partial=1" >> "$GITHUB_OUTPUT"; exit 5')
+    const run = await runHook('run_script_step', step, state, job.work, COPY)
     expect(run.code).toBe(5)
-    expect(fileCommand(work, step, 'GITHUB_OUTPUT')).toBe('partial=1\n')
+    expect(fileCommand(job.work, step, 'GITHUB_OUTPUT')).toBe('partial=1\n')
   })
 })

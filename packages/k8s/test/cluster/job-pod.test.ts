@@ -4,34 +4,17 @@
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hookContainer } from '../helpers/containers'
-import {
-  buildBundle,
-  expectSuccess,
-  jobContainer,
-  runHook,
-  scriptStep,
-  workLayout,
-  type Work
-} from '../helpers/hook'
-import { cluster, expectNothingLeft, readPod, type Cluster } from '../helpers/pods'
+import { busybox } from '../helpers/containers'
+import { expectSuccess, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
-let c: Cluster
-let work: Work
-
-beforeAll(async () => {
-  c = cluster()
-  work = workLayout(c.env.workDir)
-  buildBundle()
-  await runHook('cleanup_job', {}, null, work)
-  await expectNothingLeft(c)
-})
+const job = useClusterJob()
 
 afterEach(async () => {
-  expectSuccess(await runHook('cleanup_job', {}, null, work))
-  await expectNothingLeft(c)
+  expectSuccess(await runHook('cleanup_job', {}, null, job.work))
+  await expectNothingLeft(job.c)
 })
 
 test('a bad image fails fast with the pull error and leaves nothing behind', async () => {
@@ -39,11 +22,11 @@ test('a bad image fails fast with the pull error and leaves nothing behind', asy
   const run = await runHook(
     'prepare_job',
     {
-      container: jobContainer(work, { image: 'container-hooks-test/does-not-exist:1' }),
+      container: jobContainer(job.work, { image: 'container-hooks-test/does-not-exist:1' }),
       services: []
     },
     null,
-    work
+    job.work
   )
   expect(run.code).not.toBe(0)
   expect(Date.now() - started).toBeLessThan(30_000)
@@ -55,8 +38,8 @@ test('a bad image fails fast with the pull error and leaves nothing behind', asy
 })
 
 test('a service that exits while starting fails fast with its exit code', async () => {
-  const service = hookContainer({ entryPoint: 'sh', entryPointArgs: ['-c', '"exit', '4"'] })
-  const run = await runHook('prepare_job', { container: null, services: [service] }, null, work)
+  const service = busybox({ entryPoint: 'sh', entryPointArgs: ['-c', '"exit', '4"'] })
+  const run = await runHook('prepare_job', { container: null, services: [service] }, null, job.work)
   expect(run.code).not.toBe(0)
   expect(run.stdout).toMatch(/::error::.*container busybox exited with code 4/)
 })
@@ -67,12 +50,10 @@ test('service-only job: a response with services and no container', async () => 
       'prepare_job',
       {
         container: null,
-        services: [
-          hookContainer({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })
-        ]
+        services: [busybox({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })]
       },
       null,
-      work
+      job.work
     )
   )
   const response = run.response as PrepareJobResponse
@@ -80,12 +61,12 @@ test('service-only job: a response with services and no container', async () => 
   expect(response.context?.services).toEqual([
     { id: expect.any(String) as string, ports: { '8080': '8080' } }
   ])
-  const pod = await readPod(c, response.state!.pod as string)
+  const pod = await readPod(job.c, response.state!.pod as string)
   expect(pod.spec!.containers.map(x => x.name)).toEqual(['service'])
 })
 
 test('a template that sets resources and a label shows up in the created pod', async () => {
-  const template = join(work.temp, 'template.yaml')
+  const template = join(job.work.temp, 'template.yaml')
   writeFileSync(
     template,
     [
@@ -100,26 +81,37 @@ test('a template that sets resources and a label shows up in the created pod', a
   )
   const env = { ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
   const run = expectSuccess(
-    await runHook('prepare_job', { container: jobContainer(work), services: [] }, null, work, env)
+    await runHook(
+      'prepare_job',
+      { container: jobContainer(job.work), services: [] },
+      null,
+      job.work,
+      env
+    )
   )
   const state = (run.response as PrepareJobResponse).state!
-  const pod = await readPod(c, state.pod as string)
+  const pod = await readPod(job.c, state.pod as string)
   expect(pod.metadata!.labels!.team).toBe('ci-platform')
   expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
   const step = expectSuccess(
-    await runHook('run_script_step', scriptStep(work, 'echo "t=$FROM_TEMPLATE"'), state, work)
+    await runHook(
+      'run_script_step',
+      scriptStep(job.work, 'echo "t=$FROM_TEMPLATE"'),
+      state,
+      job.work
+    )
   )
   expect(step.stdout).toContain('t=yes')
 })
 
 test('a bad template is one error naming the field, and nothing is created', async () => {
-  const template = join(work.temp, 'bad-template.yaml')
+  const template = join(job.work.temp, 'bad-template.yaml')
   writeFileSync(template, 'spec:\n  containers:\n    - image: x\n')
   const run = await runHook(
     'prepare_job',
-    { container: jobContainer(work), services: [] },
+    { container: jobContainer(job.work), services: [] },
     null,
-    work,
+    job.work,
     {
       ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template
     }
@@ -132,9 +124,12 @@ test('isAlpine is true for an Alpine job container', async () => {
   const run = expectSuccess(
     await runHook(
       'prepare_job',
-      { container: jobContainer(work, { image: 'container-hooks-test/alpine:1' }), services: [] },
+      {
+        container: jobContainer(job.work, { image: 'container-hooks-test/alpine:1' }),
+        services: []
+      },
       null,
-      work
+      job.work
     )
   )
   expect((run.response as PrepareJobResponse).isAlpine).toBe(true)
@@ -145,14 +140,14 @@ test('a job container whose image entrypoint would exit stays alive and runs ste
   const run = expectSuccess(
     await runHook(
       'prepare_job',
-      { container: jobContainer(work, { image: 'container-hooks-test/node:1' }), services: [] },
+      { container: jobContainer(job.work, { image: 'container-hooks-test/node:1' }), services: [] },
       null,
-      work
+      job.work
     )
   )
   const state = (run.response as PrepareJobResponse).state!
   const step = expectSuccess(
-    await runHook('run_script_step', scriptStep(work, 'echo alive'), state, work)
+    await runHook('run_script_step', scriptStep(job.work, 'echo alive'), state, job.work)
   )
   expect(step.stdout).toContain('alive')
 })
@@ -171,7 +166,7 @@ test('a private image pulls with the job registry credentials', async () => {
       {
         container: null,
         services: [
-          hookContainer({
+          busybox({
             image,
             registry,
             entryPoint: 'sh',
@@ -180,12 +175,12 @@ test('a private image pulls with the job registry credentials', async () => {
         ]
       },
       null,
-      work
+      job.work
     )
   )
   // Only the runner's mask request carries it.
   const lines = run.stdout.split('\n').filter(line => line.includes(registry.password))
   expect(lines).toEqual([`::add-mask::${registry.password}`])
-  const pod = await readPod(c, (run.response as PrepareJobResponse).state!.pod as string)
+  const pod = await readPod(job.c, (run.response as PrepareJobResponse).state!.pod as string)
   expect(pod.spec!.imagePullSecrets).toHaveLength(1)
 })

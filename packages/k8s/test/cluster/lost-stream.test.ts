@@ -6,35 +6,26 @@ import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import {
-  buildBundle,
-  expectSuccess,
-  jobContainer,
-  runHook,
-  scriptStep,
-  startHook,
-  workLayout,
-  type Work
-} from '../helpers/hook'
-import { cluster, expectNothingLeft, type Cluster } from '../helpers/pods'
+import { expectSuccess, jobContainer, runHook, scriptStep, startHook } from '../helpers/hook'
+import { useClusterJob } from '../helpers/pods'
 import { waitFor } from '../support/cluster'
 
 jest.setTimeout(400_000)
 
 const REPO = resolve(__dirname, '../../../..')
 const STATE_DIR = process.env.HOOKS_K8S_STATE_DIR ?? '/var/lib/container-hooks-k8s'
-let c: Cluster
-let work: Work
 let state: HookState
 
+const job = useClusterJob()
+
 beforeAll(async () => {
-  c = cluster()
-  work = workLayout(c.env.workDir)
-  buildBundle()
-  await runHook('cleanup_job', {}, null, work)
-  await expectNothingLeft(c)
   const prepared = expectSuccess(
-    await runHook('prepare_job', { container: jobContainer(work), services: [] }, null, work)
+    await runHook(
+      'prepare_job',
+      { container: jobContainer(job.work), services: [] },
+      null,
+      job.work
+    )
   )
   state = (prepared.response as PrepareJobResponse).state!
 })
@@ -44,15 +35,15 @@ afterAll(async () => {
   const up = spawnSync(join(REPO, 'scripts/k8s/up'), { stdio: 'inherit', timeout: 300_000 })
   if (up.status !== 0)
     throw new Error(`scripts/k8s/up could not restore the cluster (exit ${up.status})`)
-  if (work) await runHook('cleanup_job', {}, null, work)
+  if (job.work) await runHook('cleanup_job', {}, null, job.work)
 })
 
 test('a step whose exec stream is cut fails with a clear message', async () => {
   const { child, done } = startHook(
     'run_script_step',
-    scriptStep(work, 'echo started; sleep 30; echo finished'),
+    scriptStep(job.work, 'echo started; sleep 30; echo finished'),
     state,
-    work
+    job.work
   )
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))

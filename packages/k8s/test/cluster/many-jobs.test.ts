@@ -2,31 +2,14 @@
 // secret behind. Real cluster, minimal Role.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/many-jobs.test.ts
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
-import { hookContainer } from '../helpers/containers'
-import {
-  buildBundle,
-  expectSuccess,
-  jobContainer,
-  runHook,
-  scriptStep,
-  workLayout,
-  type Work
-} from '../helpers/hook'
-import { cluster, expectNothingLeft, type Cluster } from '../helpers/pods'
+import { busybox } from '../helpers/containers'
+import { expectSuccess, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectNothingLeft, useClusterJob } from '../helpers/pods'
 
 const JOBS = 50
 jest.setTimeout(600_000)
 
-let c: Cluster
-let work: Work
-
-beforeAll(async () => {
-  c = cluster()
-  work = workLayout(c.env.workDir)
-  buildBundle()
-  await runHook('cleanup_job', {}, null, work)
-  await expectNothingLeft(c)
-})
+const job = useClusterJob()
 
 test(`${JOBS} jobs in a row leave no pod or secret`, async () => {
   const registry = {
@@ -36,13 +19,15 @@ test(`${JOBS} jobs in a row leave no pod or secret`, async () => {
   }
   for (let i = 0; i < JOBS; i++) {
     const args = {
-      container: jobContainer(work, { registry }),
-      services: [hookContainer({ image: 'container-hooks-test/service:1' })]
+      container: jobContainer(job.work, { registry }),
+      services: [busybox({ image: 'container-hooks-test/service:1' })]
     }
-    const prepared = expectSuccess(await runHook('prepare_job', args, null, work))
+    const prepared = expectSuccess(await runHook('prepare_job', args, null, job.work))
     const state = (prepared.response as PrepareJobResponse).state!
-    expectSuccess(await runHook('run_script_step', scriptStep(work, `echo job ${i}`), state, work))
-    expectSuccess(await runHook('cleanup_job', {}, state, work))
+    expectSuccess(
+      await runHook('run_script_step', scriptStep(job.work, `echo job ${i}`), state, job.work)
+    )
+    expectSuccess(await runHook('cleanup_job', {}, state, job.work))
   }
-  await expectNothingLeft(c, 120_000)
+  await expectNothingLeft(job.c, 120_000)
 })

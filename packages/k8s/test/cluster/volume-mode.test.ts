@@ -4,63 +4,41 @@
 import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  buildBundle,
-  expectSuccess,
-  fileCommand,
-  jobContainer,
-  runHook,
-  scriptStep,
-  workLayout,
-  type Work
-} from '../helpers/hook'
-import { cluster, expectNothingLeft, readPod, type Cluster } from '../helpers/pods'
-import { hookContainer } from '../helpers/containers'
+import { expectSuccess, fileCommand, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
+import { busybox } from '../helpers/containers'
 
 jest.setTimeout(180_000)
 
-let c: Cluster
-let work: Work
 let state: HookState
 
-beforeAll(async () => {
-  c = cluster()
-  work = workLayout(c.env.workDir)
-  buildBundle()
-  // Leftovers of an earlier, interrupted run would be mistaken for this run's pods.
-  await runHook('cleanup_job', {}, null, work)
-  await expectNothingLeft(c)
-})
-
-afterAll(async () => {
-  if (work) await runHook('cleanup_job', {}, null, work)
-})
+const job = useClusterJob()
 
 describe('volume mode', () => {
   test('prepare_job creates one pod with the job container and the services', async () => {
     const args = {
-      container: jobContainer(work, {
+      container: jobContainer(job.work, {
         environmentVariables: { HOME: '/github/home', FROM_JOB: 'yes' }
       }),
-      services: [hookContainer({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })]
+      services: [busybox({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })]
     }
-    const run = expectSuccess(await runHook('prepare_job', args, null, work))
+    const run = expectSuccess(await runHook('prepare_job', args, null, job.work))
     const response = run.response as PrepareJobResponse
     expect(response.isAlpine).toBe(false)
     expect(response.context?.services).toEqual([
       { id: expect.any(String) as string, ports: { '8080': '8080' } }
     ])
     state = response.state!
-    const pod = await readPod(c, state.pod as string)
+    const pod = await readPod(job.c, state.pod as string)
     expect(pod.spec!.containers.map(x => x.name)).toEqual(['job', 'service'])
-    expect(pod.spec!.nodeName).toBe(c.env.nodeName)
-    expect(pod.spec!.volumes![0].persistentVolumeClaim?.claimName).toBe(c.env.claimName)
+    expect(pod.spec!.nodeName).toBe(job.c.env.nodeName)
+    expect(pod.spec!.volumes![0].persistentVolumeClaim?.claimName).toBe(job.c.env.claimName)
   })
 
   test('a script step sees the runner paths and env, and its file commands reach the host', async () => {
-    writeFileSync(join(work.repo, 'from-host.txt'), 'host file\n')
+    writeFileSync(join(job.work.repo, 'from-host.txt'), 'host file\n')
     const step = scriptStep(
-      work,
+      job.work,
       [
         'echo "cwd=$(pwd) home=$HOME ci=$CI actions=$GITHUB_ACTIONS job=$FROM_JOB secret=$MY_SECRET"',
         'cat from-host.txt',
@@ -74,25 +52,25 @@ describe('volume mode', () => {
       { MY_SECRET: 's3cr3t-value' }
     )
     step.prependPath = ['/opt/first', '/opt/second']
-    const run = expectSuccess(await runHook('run_script_step', step, state, work))
+    const run = expectSuccess(await runHook('run_script_step', step, state, job.work))
     expect(run.stdout).toContain(
       'cwd=/__w/repo/repo home=/github/home ci=true actions=true job=yes secret=s3cr3t-value'
     )
     expect(run.stdout).toContain('host file')
     expect(run.stdout).not.toContain('missing')
     expect(run.stdout).toMatch(/path=\/opt\/first:\/opt\/second:/)
-    expect(fileCommand(work, step, 'GITHUB_OUTPUT')).toBe('answer=42\n')
-    expect(fileCommand(work, step, 'GITHUB_ENV')).toBe('FOO=bar\n')
-    expect(fileCommand(work, step, 'GITHUB_PATH')).toBe('/opt/tools\n')
-    expect(readFileSync(join(work.repo, 'made-in-pod.txt'), 'utf8')).toBe('created\n')
+    expect(fileCommand(job.work, step, 'GITHUB_OUTPUT')).toBe('answer=42\n')
+    expect(fileCommand(job.work, step, 'GITHUB_ENV')).toBe('FOO=bar\n')
+    expect(fileCommand(job.work, step, 'GITHUB_PATH')).toBe('/opt/tools\n')
+    expect(readFileSync(join(job.work.repo, 'made-in-pod.txt'), 'utf8')).toBe('created\n')
   })
 
   test("the user's exit code becomes the hook's exit code", async () => {
     const run = await runHook(
       'run_script_step',
-      scriptStep(work, 'echo before; exit 3'),
+      scriptStep(job.work, 'echo before; exit 3'),
       state,
-      work
+      job.work
     )
     expect(run.stdout).toContain('before')
     expect(run.stdout).toMatch(/::error::.*exit code 3/)
@@ -100,19 +78,19 @@ describe('volume mode', () => {
   })
 
   test('args with spaces are re-tokenized like the runner expects', async () => {
-    const step = scriptStep(work, '')
+    const step = scriptStep(job.work, '')
     step.entryPoint = 'sh'
     step.entryPointArgs = ['-c', '"echo', 'one', 'two"']
-    const run = expectSuccess(await runHook('run_script_step', step, state, work))
+    const run = expectSuccess(await runHook('run_script_step', step, state, job.work))
     expect(run.stdout).toContain('one two')
   })
 
   test('cleanup_job prints service logs, removes everything, and is idempotent', async () => {
-    const run = expectSuccess(await runHook('cleanup_job', {}, state, work))
+    const run = expectSuccess(await runHook('cleanup_job', {}, state, job.work))
     expect(run.stdout).toContain('::group::Logs of service service')
     expect(run.stdout).toContain('container-hooks-test service: starting on port 8080')
-    await expectNothingLeft(c)
-    expect((await runHook('cleanup_job', {}, state, work)).code).toBe(0)
-    expect((await runHook('cleanup_job', {}, null, work)).code).toBe(0)
+    await expectNothingLeft(job.c)
+    expect((await runHook('cleanup_job', {}, state, job.work)).code).toBe(0)
+    expect((await runHook('cleanup_job', {}, null, job.work)).code).toBe(0)
   })
 })

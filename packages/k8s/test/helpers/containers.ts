@@ -1,19 +1,8 @@
-import type { HookContainer } from '@container-hooks/hooklib'
+import { hookContainer, type HookContainer } from '@container-hooks/hooklib'
 
-/** A HookContainer as the runner sends it, with `overrides` applied. */
-export function hookContainer(overrides: Partial<HookContainer> = {}): HookContainer {
-  return {
-    image: 'container-hooks-test/busybox:1',
-    dockerfile: null,
-    entryPoint: null,
-    entryPointArgs: [],
-    workingDirectory: null,
-    createOptions: null,
-    registry: null,
-    environmentVariables: {},
-    portMappings: [],
-    systemMountVolumes: [],
-    userMountVolumes: [],
-    ...overrides
-  }
+export const BUSYBOX = 'container-hooks-test/busybox:1'
+
+/** A HookContainer as the runner sends it (a local busybox image unless overridden). */
+export function busybox(overrides: Partial<HookContainer> = {}): HookContainer {
+  return hookContainer(BUSYBOX, overrides)
 }

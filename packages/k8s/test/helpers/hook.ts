@@ -12,7 +12,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { hookContainer } from './containers'
+import { busybox } from './containers'
 
 const PACKAGE = resolve(__dirname, '../..')
 export const BUNDLE = join(PACKAGE, 'dist/index.js')
@@ -80,7 +80,7 @@ export function systemMounts(work: Work): MountVolume[] {
 }
 
 export function jobContainer(work: Work, overrides: Partial<HookContainer> = {}): HookContainer {
-  return hookContainer({
+  return busybox({
     workingDirectory: '/__w/repo/repo',
     environmentVariables: { HOME: '/github/home' },
     systemMountVolumes: systemMounts(work),

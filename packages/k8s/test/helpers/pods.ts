@@ -2,6 +2,7 @@
 import * as k8s from '@kubernetes/client-node'
 import { runnerSelector } from '../../src/specs/labels'
 import { clusterEnv, kubeConfig, waitFor, type ClusterEnv } from '../support/cluster'
+import { buildBundle, runHook, workLayout, type Work } from './hook'
 
 export interface Cluster {
   env: ClusterEnv
@@ -42,4 +43,28 @@ export async function expectNothingLeft(c: Cluster, timeoutMs = 60_000): Promise
 
 export function readPod(c: Cluster, name: string): Promise<k8s.V1Pod> {
   return c.core.readNamespacedPod({ name, namespace: c.env.namespace })
+}
+
+export interface ClusterJob {
+  c: Cluster
+  work: Work
+}
+
+/**
+ * Suite setup for the cluster tests: the cluster as the hook account, a runner `_work` (the
+ * claim's host folder unless `workRoot` is given), a fresh bundle, no leftovers before and after.
+ */
+export function useClusterJob(workRoot?: () => string): ClusterJob {
+  const job = {} as ClusterJob
+  beforeAll(async () => {
+    job.c = cluster()
+    job.work = workLayout(workRoot ? workRoot() : job.c.env.workDir)
+    buildBundle()
+    await runHook('cleanup_job', {}, null, job.work)
+    await expectNothingLeft(job.c)
+  })
+  afterAll(async () => {
+    if (job.work) await runHook('cleanup_job', {}, null, job.work)
+  })
+  return job
 }

@@ -1,11 +1,11 @@
 import { contextPorts, jobPodSpec, KEEP_ALIVE, type JobPodInput } from '../../src/specs/job-pod'
-import { hookContainer } from '../helpers/containers'
+import { busybox } from '../helpers/containers'
 
 function input(overrides: Partial<JobPodInput> = {}): JobPodInput {
   return {
     name: 'runner-0-job-abc',
     labels: { l: 'v' },
-    container: hookContainer({
+    container: busybox({
       environmentVariables: { HOME: '/github/home', FOO: 'bar' },
       workingDirectory: '/__w/r/r'
     }),
@@ -47,7 +47,7 @@ describe('jobPodSpec', () => {
   test('an entrypoint replaces the keep-alive; args are re-tokenized', () => {
     const job = jobPodSpec(
       input({
-        container: hookContainer({ entryPoint: 'sh', entryPointArgs: ['-c', '"sleep', '1000"'] })
+        container: busybox({ entryPoint: 'sh', entryPointArgs: ['-c', '"sleep', '1000"'] })
       })
     ).spec!.containers[0]
     expect(job.command).toEqual(['sh'])
@@ -83,8 +83,8 @@ describe('jobPodSpec', () => {
     const pod = jobPodSpec(
       input({
         services: [
-          hookContainer({ image: 'redis:7', portMappings: ['6379'] }),
-          hookContainer({
+          busybox({ image: 'redis:7', portMappings: ['6379'] }),
+          busybox({
             image: 'postgres:16',
             portMappings: ['5433:5432/tcp'],
             environmentVariables: { P: '1' }
@@ -111,7 +111,7 @@ describe('jobPodSpec', () => {
     const spec = jobPodSpec(
       input({
         container: null,
-        services: [hookContainer({ image: 'redis:7' })],
+        services: [busybox({ image: 'redis:7' })],
         serviceNames: ['redis']
       })
     ).spec!
@@ -120,7 +120,7 @@ describe('jobPodSpec', () => {
   })
 
   test('context ports: the host port asked for, else the container port (pods share localhost)', () => {
-    expect(contextPorts(hookContainer({ portMappings: ['80', '8080:81/udp'] }))).toEqual({
+    expect(contextPorts(busybox({ portMappings: ['80', '8080:81/udp'] }))).toEqual({
       '80': '80',
       '81': '8080'
     })

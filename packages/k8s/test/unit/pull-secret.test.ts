@@ -1,9 +1,9 @@
 import type { HookContainer } from '@container-hooks/hooklib'
-import { hookContainer } from '../helpers/containers'
+import { busybox } from '../helpers/containers'
 import { DOCKER_HUB, pullSecretSpec } from '../../src/specs/pull-secret'
 
 const container = (image: string, registry: HookContainer['registry']): HookContainer =>
-  hookContainer({ image, registry })
+  busybox({ image, registry })
 
 describe('pullSecretSpec', () => {
   test('none without credentials', () => {

@@ -1,14 +1,14 @@
 import { ConfigError } from '@container-hooks/hooklib'
 import { jobPodSpec } from '../../src/specs/job-pod'
 import { mergeTemplate, parseTemplate } from '../../src/specs/template-merge'
-import { hookContainer } from '../helpers/containers'
+import { busybox } from '../helpers/containers'
 
 const pod = () =>
   jobPodSpec({
     name: 'p',
     labels: { mine: 'yes' },
-    container: hookContainer({ environmentVariables: { A: '1' }, portMappings: ['80'] }),
-    services: [hookContainer({ image: 'redis:7' })],
+    container: busybox({ environmentVariables: { A: '1' }, portMappings: ['80'] }),
+    services: [busybox({ image: 'redis:7' })],
     serviceNames: ['redis'],
     storage: { mode: 'copy' },
     runnerImage: 'runner:1',

@@ -44,7 +44,8 @@ HOOK_KUBECONFIG="$CONF_DIR/hook.kubeconfig"
 
 NODE_NAME="$(hostname | tr '[:upper:]' '[:lower:]')"
 
-# up and down may be started by several people or CI steps at once: one at a time.
+# up and down may be started by several people or CI steps at once: one at a time. Whatever
+# they start must not inherit fd 9, or it would hold the lock for its whole life.
 take_lock() {
   exec 9>/run/container-hooks-k8s.lock
   if ! flock -n 9; then
@@ -114,6 +115,6 @@ start_daemon() {
     return 0
   fi
   log "starting $name"
-  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$RUN_DIR/$name.pid"
 }

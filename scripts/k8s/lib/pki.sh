@@ -48,8 +48,7 @@ write_kubeconfig() {
     auth="    client-certificate-data: $(base64 -w0 "$PKI_DIR/$user.crt")
     client-key-data: $(base64 -w0 "$PKI_DIR/$user.key")"
   fi
-  umask 077
-  cat >"$file.tmp" <<EOF
+  (umask 077 && cat >"$file.tmp") <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -70,7 +69,6 @@ contexts:
 current-context: $user@container-hooks
 EOF
   mv "$file.tmp" "$file"
-  umask 022
 }
 
 make_component_kubeconfigs() {

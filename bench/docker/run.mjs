@@ -16,6 +16,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(join(root, 'packages/docker/package.json'))
 const Docker = require('dockerode')
 const docker = new Docker({ socketPath: '/var/run/docker.sock' })
+// Runner-shaped HookContainer payloads, from hooklib's build (npm run build).
+const { hookContainer } = require(join(root, 'packages/hooklib/dist/index.js'))
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name)
@@ -48,23 +50,16 @@ function hook(command, args, state, extraEnv = {}) {
   return { elapsed, response: text ? JSON.parse(text) : null }
 }
 
-const container = (image, extra = {}) => ({
-  image,
-  dockerfile: null,
-  entryPoint: null,
+const TRUE_STEP = {
+  entryPoint: 'true',
   entryPointArgs: [],
-  workingDirectory: null,
-  createOptions: null,
-  registry: null,
   environmentVariables: {},
-  portMappings: [],
-  systemMountVolumes: [],
-  userMountVolumes: [],
-  ...extra
-})
+  prependPath: [],
+  workingDirectory: '/'
+}
 const service = () =>
   container(BUSYBOX, { entryPoint: 'tail', entryPointArgs: ['-f', '/dev/null'] })
-const prepareArgs = () => ({ container: container(BUSYBOX), services: [service()] })
+const prepareArgs = () => ({ container: hookContainer(BUSYBOX), services: [service()] })
 
 function nodeZero() {
   const t0 = now()
@@ -179,24 +174,18 @@ const row = (name, measured, baseline, target, how) => {
 }
 
 try {
-  const { response } = hook('prepare_job', { container: container(BUSYBOX), services: [] }, null)
+  const { response } = hook(
+    'prepare_job',
+    { container: hookContainer(BUSYBOX), services: [] },
+    null
+  )
   const jobId = response.context.container.id
   const state = response.state
   // Warm-up: page cache, engine caches.
   for (let i = 0; i < 3; i++) {
     nodeZero()
     await rawExecApi(jobId)
-    hook(
-      'run_script_step',
-      {
-        entryPoint: 'true',
-        entryPointArgs: [],
-        environmentVariables: {},
-        prependPath: [],
-        workingDirectory: '/'
-      },
-      state
-    )
+    hook('run_script_step', TRUE_STEP, state)
   }
 
   const samples = { node: [], api: [], cli: [], step: [], cold: [], prepare: [], raw: [] }
@@ -204,19 +193,7 @@ try {
     samples.node.push(nodeZero())
     samples.api.push(await rawExecApi(jobId))
     samples.cli.push(rawExecCli(jobId))
-    samples.step.push(
-      hook(
-        'run_script_step',
-        {
-          entryPoint: 'true',
-          entryPointArgs: [],
-          environmentVariables: {},
-          prependPath: [],
-          workingDirectory: '/'
-        },
-        state
-      ).elapsed
-    )
+    samples.step.push(hook('run_script_step', TRUE_STEP, state).elapsed)
     samples.cold.push(await coldStart())
   }
   for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {

@@ -1,8 +1,6 @@
 // esbuild options merged into scripts/bundle.mjs for this package.
 // - dockerode pulls in ssh2 (ssh:// engines only) and @grpc + protobufjs (BuildKit sessions
 //   only); the hook uses neither, so they become a stub that fails with a clear message.
-// - hooklib's index re-exports the runner emulator (zod schemas built at load time, yaml), which
-//   a hook never calls: marking it side-effect free lets esbuild drop it when unused.
 // - zod re-exports all its message locales (~260 kB minified); hooks use only the English default.
 // - Modules dockerode needs only on rare paths (https for tcp+TLS engines; zlib and tar-fs v2
 //   for packing a build context folder) are loaded on first use instead of at start.
@@ -29,11 +27,6 @@ export default {
         build.onResolve({ filter: /^ssh2$/ }, () => ({ path: stub }))
         build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, args =>
           /dockerode[\\/]lib$/.test(args.resolveDir) ? { path: stub } : undefined
-        )
-        build.onResolve({ filter: /^\.\/emulator$/ }, args =>
-          /hooklib[\\/]src$/.test(args.resolveDir)
-            ? { path: join(args.resolveDir, 'emulator/index.ts'), sideEffects: false }
-            : undefined
         )
         build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, args =>
           /zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)

@@ -1,7 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HookContainer } from '@container-hooks/hooklib'
-import { docker, leftovers, runHook, uniqueRunner } from '../support/hook'
+import {
+  docker,
+  expectServiceReached,
+  leftovers,
+  runHook,
+  uniqueRunner,
+  withJob
+} from '../support/hook'
 import { BUSYBOX, container, runnerSplit, SERVICE, workDir } from '../support/inputs'
 
 /** The runner's container-step input: workspace, file commands and temp mounted per protocol.md. */
@@ -106,28 +113,15 @@ describe('run_container_step on a real engine', () => {
   it('reaches the services by alias on the job network', async () => {
     const runner = uniqueRunner('step-service')
     const dirs = workDir()
-    const prepared = await runHook(
-      'prepare_job',
-      { container: null, services: [container(SERVICE)] },
-      null,
-      runner
-    )
-    try {
-      const step = await runHook(
-        'run_container_step',
-        stepArgs(dirs, {
-          entryPoint: 'wget',
-          entryPointArgs: ['-q', '-O', '-', 'http://service:8080/']
-        }),
-        prepared.response!.state!,
-        runner
+    await withJob({ container: null, services: [container(SERVICE)] }, runner, async prepared => {
+      const args = stepArgs(dirs, {
+        entryPoint: 'wget',
+        entryPointArgs: ['-q', '-O', '-', 'http://service:8080/']
+      })
+      expectServiceReached(
+        await runHook('run_container_step', args, prepared.response!.state!, runner)
       )
-      expect(step.code).toBe(0)
-      expect(step.stdout).toContain('container-hooks-test service')
-    } finally {
-      await runHook('cleanup_job', {}, prepared.response?.state ?? null, runner)
-    }
-    expect(await leftovers(runner)).toEqual([])
+    })
   })
 
   it('stops and removes the step container on SIGINT', async () => {

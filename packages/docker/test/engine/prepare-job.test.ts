@@ -1,4 +1,4 @@
-import { docker, leftovers, runHook, uniqueRunner } from '../support/hook'
+import { docker, expectServiceReached, leftovers, runHook, uniqueRunner } from '../support/hook'
 import {
   ALPINE,
   BUSYBOX,
@@ -10,6 +10,14 @@ import {
   UNHEALTHY,
   workDir
 } from '../support/inputs'
+
+/** A job whose service turns healthy only after a minute. */
+function slowServiceJob(): unknown {
+  return {
+    container: container(BUSYBOX),
+    services: [container(SERVICE, { environmentVariables: { READY_AFTER: '60' } })]
+  }
+}
 
 describe('prepare_job on a real engine', () => {
   it('starts a job container and a service, reachable by alias, and answers per protocol', async () => {
@@ -69,14 +77,8 @@ describe('prepare_job on a real engine', () => {
       expect(service.State.Health?.Status).toBe('healthy')
       expect(service.NetworkSettings.Networks[job.network].Aliases).toContain('service')
 
-      const step = await runHook(
-        'run_script_step',
-        script(runnerSplit('-c "wget -q -O - http://service:8080/"')),
-        response.state,
-        runner
-      )
-      expect(step.code).toBe(0)
-      expect(step.stdout).toContain('container-hooks-test service')
+      const wget = script(runnerSplit('-c "wget -q -O - http://service:8080/"'))
+      expectServiceReached(await runHook('run_script_step', wget, response.state, runner))
     } finally {
       await runHook('cleanup_job', {}, prepared.response?.state ?? null, runner)
     }
@@ -141,16 +143,9 @@ describe('prepare_job on a real engine', () => {
   it('fails within ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS naming the service, with its logs', async () => {
     const runner = uniqueRunner('health-timeout')
     const started = Date.now()
-    const prepared = await runHook(
-      'prepare_job',
-      {
-        container: container(BUSYBOX),
-        services: [container(SERVICE, { environmentVariables: { READY_AFTER: '60' } })]
-      },
-      null,
-      runner,
-      { env: { ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '3' } }
-    )
+    const prepared = await runHook('prepare_job', slowServiceJob(), null, runner, {
+      env: { ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '3' }
+    })
     expect(Date.now() - started).toBeLessThan(15000)
     expect(prepared.code).not.toBe(0)
     expect(prepared.errors).toHaveLength(1)
@@ -210,16 +205,9 @@ describe('prepare_job on a real engine', () => {
   it('stops waiting and removes everything when cancelled during prepare_job', async () => {
     const runner = uniqueRunner('prepare-cancel')
     const started = Date.now()
-    const prepared = await runHook(
-      'prepare_job',
-      {
-        container: container(BUSYBOX),
-        services: [container(SERVICE, { environmentVariables: { READY_AFTER: '60' } })]
-      },
-      null,
-      runner,
-      { cancelAfterMs: 2000 }
-    )
+    const prepared = await runHook('prepare_job', slowServiceJob(), null, runner, {
+      cancelAfterMs: 2000
+    })
     expect(Date.now() - started).toBeLessThan(2000 + 7500)
     expect(prepared.code).toBe(130)
     expect(prepared.errors).toHaveLength(1)

@@ -91,3 +91,26 @@ export async function leftovers(runnerName: string): Promise<string[]> {
     ...images.map(i => `image ${i.RepoTags?.[0] ?? i.Id}`)
   ]
 }
+
+/** prepare_job, then `fn`; cleanup_job always runs, and afterwards nothing may be left. */
+export async function withJob(
+  args: unknown,
+  runnerName: string,
+  fn: (prepared: HookRun) => Promise<void>,
+  options: HookRunOptions = {}
+): Promise<void> {
+  const prepared = await runHook('prepare_job', args, null, runnerName, options)
+  try {
+    await fn(prepared)
+  } finally {
+    await runHook('cleanup_job', {}, prepared.response?.state ?? null, runnerName)
+  }
+  expect(await leftovers(runnerName)).toEqual([])
+}
+
+/** A step that fetched the test service's page. */
+export function expectServiceReached(step: HookRun): void {
+  expect(step.errors).toEqual([])
+  expect(step.code).toBe(0)
+  expect(step.stdout).toContain('container-hooks-test service')
+}

@@ -2,32 +2,15 @@
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { HookContainer, ScriptStepArgs } from '@container-hooks/hooklib'
+import { hookContainer, type HookContainer, type ScriptStepArgs } from '@container-hooks/hooklib'
 
 export const BUSYBOX = 'container-hooks-test/busybox:1'
 export const SERVICE = 'container-hooks-test/service:1'
 export const UNHEALTHY = 'container-hooks-test/unhealthy:1'
 export const ALPINE = 'container-hooks-test/alpine:1'
 
-export function container(
-  image: string | null,
-  overrides: Partial<HookContainer> = {}
-): HookContainer {
-  return {
-    image,
-    dockerfile: null,
-    entryPoint: null,
-    entryPointArgs: [],
-    workingDirectory: null,
-    createOptions: null,
-    registry: null,
-    environmentVariables: {},
-    portMappings: [],
-    systemMountVolumes: [],
-    userMountVolumes: [],
-    ...overrides
-  }
-}
+/** A HookContainer as the runner sends it (nulls included), with `overrides` on top. */
+export const container = hookContainer
 
 /** A `_work` folder with `_temp` (scripts) and `_runner_file_commands`, mounted at /__w. */
 export function workDir(): { work: string; temp: string; fileCommands: string } {

@@ -61,13 +61,19 @@ kill_remaining_tasks() {
   done
 }
 
-# Each runc shim records its PID in containerd's state dir; a shim outlives containerd.
+# The runc shims (and the containers under them) outlive containerd. A shim is ours when its
+# command line names our containerd socket; each container's init PID is in its bundle.
 stop_shims() {
-  local pidfile pid
-  for pidfile in "$RUN_DIR"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
+  local proc pidfile pid
+  for pidfile in "$RUN_DIR"/containerd/state/io.containerd.runtime.v2.task/*/*/init.pid; do
     [[ -f $pidfile ]] || continue
     pid="$(cat "$pidfile")"
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  for proc in /proc/[0-9]*; do
+    if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q "^/usr/bin/containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK "; then
+      kill -KILL "${proc#/proc/}" 2>/dev/null || true
+    fi
   done
 }
 
@@ -114,4 +120,21 @@ remove_created_host_paths() {
   while read -r path; do
     [[ -n $path ]] && rm -rf "$path"
   done <"$STATE_DIR/created-host-paths"
+}
+
+# Everything down does, in order: kubelet first (after it stopped the pods), containerd last.
+teardown_all() {
+  drain_pods
+  local daemon
+  for daemon in kubelet kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    stop_daemon "$daemon"
+  done
+  kill_remaining_tasks
+  stop_daemon containerd
+  stop_shims
+  unmount_state_dir
+  remove_network
+  remove_pod_cgroups
+  remove_created_host_paths
+  rm -rf "$STATE_DIR"
 }

@@ -42,7 +42,7 @@ HOOK_SA=hook
 ADMIN_KUBECONFIG="$CONF_DIR/admin.kubeconfig"
 HOOK_KUBECONFIG="$CONF_DIR/hook.kubeconfig"
 
-NODE_NAME="$(hostname | tr '[:upper:]' '[:lower:]')"
+NODE_NAME="$(hostname | tr '[:upper:]_' '[:lower:]-')"
 
 # up and down may be started by several people or CI steps at once: one at a time. Whatever
 # they start must not inherit fd 9, or it would hold the lock for its whole life.

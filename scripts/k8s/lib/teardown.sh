@@ -1,7 +1,8 @@
 # Stopping the node and removing what up made outside the binary cache. Sourced by down.
 
-# The kubelet writes these outside its --root-dir; up records those that did not exist before.
-HOST_PATHS_WRITTEN=(/var/log/pods /var/log/containers /var/lib/kubelet /var/lib/cni /run/containerd /etc/cni /opt/cni)
+# The kubelet and CNI write these outside our state dir; up records those that did not exist
+# before. (/run/containerd is not ours to remove: every containerd's shims keep sockets there.)
+HOST_PATHS_WRITTEN=(/var/log/pods /var/log/containers /var/lib/kubelet /var/lib/cni)
 
 record_created_host_paths() {
   local path record="$STATE_DIR/created-host-paths"

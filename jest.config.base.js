@@ -9,7 +9,10 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@container-hooks/hooklib$': path.join(__dirname, 'packages/hooklib/src/index.ts'),
-    '^@container-hooks/hooklib/emulator$': path.join(__dirname, 'packages/hooklib/src/emulator/index.ts')
+    '^@container-hooks/hooklib/emulator$': path.join(
+      __dirname,
+      'packages/hooklib/src/emulator/index.ts'
+    )
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json']

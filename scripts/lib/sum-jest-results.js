@@ -12,7 +12,9 @@ for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) {
   // A suite that fails to load has no failed tests but must still count as a failure.
   failed += r.numFailedTests + r.numRuntimeErrorTestSuites
   if (r.numPendingTests + r.numTodoTests > 0) {
-    console.log(`${file}: ${r.numPendingTests + r.numTodoTests} skipped or todo tests count as failed`)
+    console.log(
+      `${file}: ${r.numPendingTests + r.numTodoTests} skipped or todo tests count as failed`
+    )
     failed += r.numPendingTests + r.numTodoTests
   }
 }

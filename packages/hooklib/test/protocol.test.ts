@@ -2,7 +2,12 @@ import { COMMANDS, StepFailedError, HookError } from '@container-hooks/hooklib'
 
 describe('protocol', () => {
   it('lists the four commands the runner sends', () => {
-    expect(COMMANDS).toEqual(['prepare_job', 'cleanup_job', 'run_script_step', 'run_container_step'])
+    expect(COMMANDS).toEqual([
+      'prepare_job',
+      'cleanup_job',
+      'run_script_step',
+      'run_container_step'
+    ])
   })
 
   it('keeps the user exit code on a failed step', () => {

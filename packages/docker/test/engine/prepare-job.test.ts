@@ -213,4 +213,32 @@ describe('prepare_job on a real engine', () => {
     expect(prepared.errors).toHaveLength(1)
     expect(await leftovers(runner)).toEqual([])
   })
+
+  it("prints the services' logs at cleanup, and the job container's after a failed step", async () => {
+    const runner = uniqueRunner('cleanup-logs')
+    const job = container(BUSYBOX, {
+      entryPoint: 'sh',
+      entryPointArgs: runnerSplit('-c "echo job-container-says-hi; exec tail -f /dev/null"')
+    })
+    const prepared = await runHook(
+      'prepare_job',
+      { container: job, services: [container(SERVICE)] },
+      null,
+      runner
+    )
+    const failed = await runHook(
+      'run_script_step',
+      script(runnerSplit('-c "exit 5"'), { workingDirectory: '/' }),
+      prepared.response!.state!,
+      runner
+    )
+    expect(failed.code).toBe(5)
+    const cleanup = await runHook('cleanup_job', {}, failed.response!.state!, runner)
+    expect(cleanup.code).toBe(0)
+    expect(cleanup.stdout).toContain(`::group::Logs of the service "service" (${SERVICE})`)
+    expect(cleanup.stdout).toContain('container-hooks-test service: starting on port 8080')
+    expect(cleanup.stdout).toContain(`::group::Logs of the job container (${BUSYBOX})`)
+    expect(cleanup.stdout).toContain('job-container-says-hi')
+    expect(await leftovers(runner)).toEqual([])
+  })
 })

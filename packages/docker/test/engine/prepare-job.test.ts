@@ -226,19 +226,24 @@ describe('prepare_job on a real engine', () => {
       null,
       runner
     )
-    const failed = await runHook(
-      'run_script_step',
-      script(runnerSplit('-c "exit 5"'), { workingDirectory: '/' }),
-      prepared.response!.state!,
-      runner
-    )
-    expect(failed.code).toBe(5)
-    const cleanup = await runHook('cleanup_job', {}, failed.response!.state!, runner)
-    expect(cleanup.code).toBe(0)
-    expect(cleanup.stdout).toContain(`::group::Logs of the service "service" (${SERVICE})`)
-    expect(cleanup.stdout).toContain('container-hooks-test service: starting on port 8080')
-    expect(cleanup.stdout).toContain(`::group::Logs of the job container (${BUSYBOX})`)
-    expect(cleanup.stdout).toContain('job-container-says-hi')
+    try {
+      const failed = await runHook(
+        'run_script_step',
+        script(runnerSplit('-c "exit 5"'), { workingDirectory: '/' }),
+        prepared.response!.state!,
+        runner
+      )
+      expect(failed.code).toBe(5)
+      const cleanup = await runHook('cleanup_job', {}, failed.response!.state!, runner)
+      expect(cleanup.code).toBe(0)
+      expect(cleanup.stdout).toContain(`::group::Logs of the service "service" (${SERVICE})`)
+      expect(cleanup.stdout).toContain('container-hooks-test service: starting on port 8080')
+      expect(cleanup.stdout).toContain(`::group::Logs of the job container (${BUSYBOX})`)
+      expect(cleanup.stdout).toContain('job-container-says-hi')
+    } finally {
+      // Idempotent: also removes everything when an expectation above failed.
+      await runHook('cleanup_job', {}, null, runner)
+    }
     expect(await leftovers(runner)).toEqual([])
   })
 })

@@ -67,27 +67,31 @@ describe('a private image from the password-protected registry', () => {
         err ? reject(err) : resolve(null)
       )
     )
-    const wrong = { username: r.user, password: 'wrong-password', serverUrl: r.host }
-    const denied = await runHook(
-      'prepare_job',
-      { container: container(r.image, { registry: wrong }), services: [] },
-      null,
-      runner
-    )
-    expect(denied.code).toBe(1)
-    expect(denied.errors).toHaveLength(1)
-    expect(denied.errors[0]).toMatch(expected)
-    // Not cached any more, or the hook would (rightly) fall back to the local copy.
-    await docker.getImage(r.image).remove({ force: true })
-    const anonymous = await runHook(
-      'prepare_job',
-      { container: container(r.image), services: [] },
-      null,
-      runner
-    )
-    expect(anonymous.code).toBe(1)
-    expect(anonymous.errors).toHaveLength(1)
-    expect(anonymous.errors[0]).toMatch(expected)
+    try {
+      const wrong = { username: r.user, password: 'wrong-password', serverUrl: r.host }
+      const denied = await runHook(
+        'prepare_job',
+        { container: container(r.image, { registry: wrong }), services: [] },
+        null,
+        runner
+      )
+      expect(denied.code).toBe(1)
+      expect(denied.errors).toHaveLength(1)
+      expect(denied.errors[0]).toMatch(expected)
+      // Not cached any more, or the hook would (rightly) fall back to the local copy.
+      await docker.getImage(r.image).remove({ force: true })
+      const anonymous = await runHook(
+        'prepare_job',
+        { container: container(r.image), services: [] },
+        null,
+        runner
+      )
+      expect(anonymous.code).toBe(1)
+      expect(anonymous.errors).toHaveLength(1)
+      expect(anonymous.errors[0]).toMatch(expected)
+    } finally {
+      await runHook('cleanup_job', {}, null, runner)
+    }
     expect(await leftovers(runner)).toEqual([])
   })
 })

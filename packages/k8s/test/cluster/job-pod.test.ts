@@ -37,6 +37,46 @@ test('a bad image fails fast with the pull error and leaves nothing behind', asy
   expect(run.stdout.match(/::error::/g)).toHaveLength(1)
 })
 
+test.each([
+  [
+    'InvalidImageName',
+    { image: 'Container-Hooks-Test/BAD:1' },
+    '',
+    /failed to start: container job: InvalidImageName/
+  ],
+  [
+    'CreateContainerConfigError',
+    {},
+    'spec:\n  containers:\n    - name: $job\n      env: [{ name: X, valueFrom: { secretKeyRef: { name: no-such-secret, key: k } } }]\n',
+    /failed to start: container job: CreateContainerConfigError: .*no-such-secret/
+  ],
+  [
+    'Unschedulable',
+    {},
+    'spec:\n  nodeSelector: { container-hooks-test/no-such-label: "x" }\n',
+    /failed to start: the pod cannot be scheduled: .*node affinity\/selector/
+  ]
+])('%s fails fast with the reason', async (reason, overrides, template, message) => {
+  const env: Record<string, string> = {}
+  if (template) {
+    env.ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE = join(job.work.temp, 'fail-template.yaml')
+    writeFileSync(env.ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE, template)
+  }
+  // Unschedulable pods keep their nodeName unset only without the claim's node pin: copy mode.
+  if (reason === 'Unschedulable') env.ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE = 'copy'
+  const started = Date.now()
+  const run = await runHook(
+    'prepare_job',
+    { container: jobContainer(job.work, overrides), services: [] },
+    null,
+    job.work,
+    env
+  )
+  expect(run.code).not.toBe(0)
+  expect(Date.now() - started).toBeLessThan(30_000)
+  expect(run.stdout).toMatch(message)
+})
+
 test('a service that exits while starting fails fast with its exit code', async () => {
   const service = busybox({ entryPoint: 'sh', entryPointArgs: ['-c', '"exit', '4"'] })
   const run = await runHook('prepare_job', { container: null, services: [service] }, null, job.work)

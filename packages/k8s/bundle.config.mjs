@@ -2,6 +2,8 @@
 // hook starts fast (docs/benchmarks.md, Kubernetes section).
 // - client-node's KubeConfig imports the whole generated API (every model) for makeApiClient(),
 //   which the hook does not use (src/kube/client.ts talks to the API itself): stubbed.
+// - openid-client (kubeconfig `auth-provider: oidc` only) initialises WebCrypto at load: stubbed.
+// - socks-proxy-agent and jsonpath-plus (socks5 proxies, azure/gcp auth-providers): stubbed.
 // - node-fetch, pulled in for its Headers class, requires `encoding` (iconv-lite, ~490 kB) inside
 //   a try/catch and whatwg-url (tr46, ~290 kB) only when Node lacks a global URL: dropped/stubbed.
 import { fileURLToPath } from 'node:url'
@@ -20,6 +22,10 @@ export default {
             : undefined
         )
         build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: stub('whatwg-url') }))
+        build.onResolve({ filter: /^openid-client$/ }, () => ({ path: stub('openid-client') }))
+        build.onResolve({ filter: /^(socks-proxy-agent|jsonpath-plus)$/ }, () => ({
+          path: stub('unsupported-auth')
+        }))
       }
     }
   ]

@@ -47,7 +47,13 @@ export function loadKubeConfig(): KubeConfig {
 
 export async function connect(kc: KubeConfig): Promise<Connection> {
   const options: RequestOptions = {}
-  await kc.applyToHTTPSOptions(options)
+  try {
+    await kc.applyToHTTPSOptions(options)
+  } catch (err) {
+    throw new HookError(
+      `Cannot use the Kubernetes configuration (in-cluster or KUBECONFIG): ${(err as Error).message}`
+    )
+  }
   return { server: kc.getCurrentCluster()!.server.replace(/\/+$/, ''), options }
 }
 

@@ -1,7 +1,13 @@
 import { hookMain } from '@container-hooks/hooklib'
-import { cleanupJob } from './commands/cleanup-job'
-import { prepareJob } from './commands/prepare-job'
-import { runContainerStep } from './commands/run-container-step'
-import { runScriptStep } from './commands/run-script-step'
 
-hookMain({ prepareJob, cleanupJob, runScriptStep, runContainerStep })
+// Each command is loaded when it runs: a script step never evaluates dockerode (ADR 0002).
+hookMain({
+  prepareJob: async (args, ctx) =>
+    (await import('./commands/prepare-job.js')).prepareJob(args, ctx),
+  cleanupJob: async (args, ctx) =>
+    (await import('./commands/cleanup-job.js')).cleanupJob(args, ctx),
+  runScriptStep: async (args, ctx) =>
+    (await import('./commands/run-script-step.js')).runScriptStep(args, ctx),
+  runContainerStep: async (args, ctx) =>
+    (await import('./commands/run-container-step.js')).runContainerStep(args, ctx)
+})

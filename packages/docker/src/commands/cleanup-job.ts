@@ -1,7 +1,8 @@
 import type { CleanupJobArgs, HookContext } from '@container-hooks/hooklib'
 import { loadConfig } from '../config'
 import { removeLabelled } from '../driver/cleanup'
-import { connect, engineError } from '../driver/engine'
+import { connect } from '../driver/connect'
+import { engineError } from '../driver/engine'
 import { printLogs } from '../driver/job-logs'
 import { readState } from '../specs/state'
 

@@ -47,21 +47,22 @@ async function waitOne(
   deadline: number,
   log: Logger,
   signal: AbortSignal
-): Promise<void> {
+): Promise<Docker.ContainerInspectInfo> {
   const started = Date.now()
   let delay = FIRST_POLL_MS
   let announced = false
   for (;;) {
     signal.throwIfAborted()
-    const { State } = await docker.getContainer(w.id).inspect()
+    const info = await docker.getContainer(w.id).inspect()
+    const { State } = info
     const status = State.Health?.Status
-    if (status === undefined || status === 'none') return
+    if (status === undefined || status === 'none') return info
     if (status === 'healthy') {
       if (announced)
         log.info(
           `The ${w.description} is healthy after ${((Date.now() - started) / 1000).toFixed(1)}s`
         )
-      return
+      return info
     }
     if (!State.Running) {
       throw await failure(
@@ -91,17 +92,18 @@ async function waitOne(
   }
 }
 
+/** Resolves each container's inspect info once it is healthy (or has no health check). */
 export async function waitHealthy(
   docker: Docker,
   watched: Watched[],
   deadline: number,
   log: Logger,
   signal: AbortSignal
-): Promise<void> {
+): Promise<Docker.ContainerInspectInfo[]> {
   // The first failure stops the other waits: prepare_job is failing anyway.
   const stop = new AbortController()
   const both = AbortSignal.any([signal, stop.signal])
-  await Promise.all(
+  return Promise.all(
     watched.map(w =>
       waitOne(docker, w, deadline, log, both).catch((err: unknown) => {
         stop.abort(err)

@@ -41,11 +41,25 @@ async function ensureNetwork(docker: Docker, plan: JobPlan, runnerName: string):
   }
 }
 
-async function inspect(container: Docker.Container): Promise<StartedContainer> {
-  const info = await container.inspect()
+/**
+ * Promise.all that waits for every promise to settle before it rejects, so that a failure never
+ * leaves a create in flight for the caller's cleanup to miss.
+ */
+async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find(r => r.status === 'rejected')
+  if (failed) throw failed.reason
+  return results.map(r => (r as PromiseFulfilledResult<T>).value)
+}
+
+function started(info: Docker.ContainerInspectInfo): StartedContainer {
   return { id: info.Id, ports: info.NetworkSettings.Ports, env: info.Config.Env ?? [] }
 }
 
+/**
+ * Everything at once where the engine allows it: the pulls and the network first, then each
+ * container is created and started as soon as its own image and the network are there.
+ */
 export async function startJob(
   docker: Docker,
   plan: JobPlan,
@@ -54,32 +68,34 @@ export async function startJob(
   ctx: HookContext
 ): Promise<StartedJob> {
   const all: PlannedContainer[] = [...(plan.container ? [plan.container] : []), ...plan.services]
+  const network = ensureNetwork(docker, plan, runnerName)
   // Distinct images once each: a job often runs the same image twice.
-  const images = new Map(all.map(c => [c.image, c]))
-  await Promise.all([
-    ...[...images.values()].map(c =>
-      pullImage(
-        docker,
-        { image: c.image, registry: c.registry, field: `${c.field}.image` },
-        ctx.log,
-        ctx.signal
-      )
-    ),
-    ensureNetwork(docker, plan, runnerName)
-  ])
-  ctx.signal.throwIfAborted()
-  const created = await Promise.all(all.map(c => docker.createContainer(c.create)))
-  await Promise.all(created.map(c => c.start()))
+  const pulls = new Map<string, Promise<void>>()
+  const pulled = (c: PlannedContainer): Promise<void> => {
+    const req = { image: c.image, registry: c.registry, field: `${c.field}.image` }
+    const pull = pulls.get(c.image) ?? pullImage(docker, req, ctx.log, ctx.signal)
+    pulls.set(c.image, pull)
+    return pull
+  }
+  const creates = all.map(async c => {
+    await settleAll([pulled(c), network])
+    ctx.signal.throwIfAborted()
+    const container = await docker.createContainer(c.create)
+    // The archive API reads a created container: the job container's start need not be waited for.
+    const [isAlpine] = await Promise.all([
+      c === plan.container ? detectAlpine(container) : false,
+      container.start()
+    ])
+    return { id: container.id, description: c.description, isAlpine }
+  })
+  // The network joins in for a job with no containers at all.
+  const [created] = await Promise.all([settleAll(creates), network])
   for (const c of all) ctx.log.info(`Started the ${c.description}`)
-  const watched = all.map((c, i) => ({ id: created[i].id, description: c.description }))
-  const [started, isAlpine] = await Promise.all([
-    waitHealthy(docker, watched, deadline, ctx.log, ctx.signal).then(() =>
-      Promise.all(created.map(inspect))
-    ),
-    plan.container ? detectAlpine(created[0]) : Promise.resolve(false)
-  ])
+  const containers = (await waitHealthy(docker, created, deadline, ctx.log, ctx.signal)).map(
+    started
+  )
   return {
-    container: plan.container ? { ...started[0], isAlpine } : null,
-    services: plan.container ? started.slice(1) : started
+    container: plan.container ? { ...containers[0], isAlpine: created[0].isAlpine } : null,
+    services: plan.container ? containers.slice(1) : containers
   }
 }

@@ -1,5 +1,4 @@
 /** PURE: the exec body for a script step, and the command that stops it on cancellation. */
-import type Docker from 'dockerode'
 import { joinRunnerArgs, type ScriptStepArgs } from '@container-hooks/hooklib'
 
 /** Marks every process of one step (children inherit it) so a cancel can find the whole tree. */
@@ -8,12 +7,23 @@ export const EXEC_MARKER = 'CONTAINER_HOOKS_STEP'
 // What most images set; used when neither the step nor the image config has a PATH.
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
+/** The body of the Engine API's exec create call (the fields this hook sends). */
+export interface ExecOptions {
+  Cmd: string[]
+  Env?: string[]
+  WorkingDir?: string
+  AttachStdout: boolean
+  AttachStderr: boolean
+  AttachStdin?: boolean
+  Tty?: boolean
+}
+
 /** `containerPath` is the job container's own PATH, read at prepare_job. */
 export function scriptExecOptions(
   args: ScriptStepArgs,
   containerPath: string | null,
   marker: string
-): Docker.ExecCreateOptions {
+): ExecOptions {
   const env: Record<string, string> = { ...args.environmentVariables }
   if (args.prependPath.length > 0) {
     env.PATH = [...args.prependPath, env.PATH ?? containerPath ?? DEFAULT_PATH].join(':')

@@ -1,17 +1,18 @@
 /** What prepare_job saves for the later commands, validated when read back. */
-import { z } from 'zod'
+// zod/mini, like hooklib's input schemas: every step pays for the zod it loads at start-up.
+import * as z from 'zod/mini'
 import type { HookState } from '@container-hooks/hooklib'
+
+const id = z.string().check(z.minLength(1))
 
 const stateSchema = z.object({
   docker: z.literal(1),
-  jobId: z.string().regex(/^[0-9a-f]{12}$/),
-  network: z.object({ name: z.string().min(1), owned: z.boolean() }).nullable(),
-  container: z
-    .object({ id: z.string().min(1), image: z.string(), path: z.string().nullable() })
-    .nullable(),
-  services: z.array(z.object({ id: z.string().min(1), alias: z.string(), image: z.string() })),
+  jobId: z.string().check(z.regex(/^[0-9a-f]{12}$/)),
+  network: z.nullable(z.object({ name: id, owned: z.boolean() })),
+  container: z.nullable(z.object({ id, image: z.string(), path: z.nullable(z.string()) })),
+  services: z.array(z.object({ id, alias: z.string(), image: z.string() })),
   /** Set by a failed step so cleanup_job prints the job container's logs. */
-  failed: z.boolean().optional()
+  failed: z.optional(z.boolean())
 })
 
 export type DockerState = z.infer<typeof stateSchema>

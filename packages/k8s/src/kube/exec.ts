@@ -64,16 +64,26 @@ function frame(channel: number, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from([channel]), data])
 }
 
+// Sends in flight before waiting for the oldest: keeps the socket busy on big tar streams.
+const MAX_IN_FLIGHT = 32
+
 async function sendStdin(ws: WebSocket, stdin: Readable | Buffer): Promise<void> {
+  const inFlight: Promise<void>[] = []
   const send = (data: Buffer): Promise<void> =>
     new Promise((resolve, reject) =>
       ws.send(frame(STDIN, data), err => (err ? reject(err) : resolve()))
     )
-  if (Buffer.isBuffer(stdin)) {
-    if (stdin.length > 0) await send(stdin)
-  } else {
-    for await (const chunk of stdin) await send(Buffer.from(chunk as Buffer))
+  const chunks = Buffer.isBuffer(stdin) ? [stdin] : stdin
+  for await (const chunk of chunks) {
+    const data = Buffer.from(chunk as Buffer)
+    if (data.length === 0) continue
+    const sent = send(data)
+    // Awaited below; this only keeps a failure from being reported as unhandled meanwhile.
+    sent.catch(() => undefined)
+    inFlight.push(sent)
+    if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift()
   }
+  await Promise.all(inFlight)
   // v4 cannot half-close stdin; commands used with v4 must not wait for EOF.
   if (ws.protocol === 'v5.channel.k8s.io') ws.send(Buffer.from([CLOSE, STDIN]))
 }

@@ -136,7 +136,7 @@ async function sendPaths(
       ? ['-c', '-f', '-', '-C', target.hostDir, '.']
       : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-']
   await hostTar(args, async child => {
-    const archive = child.stdout!.pipe(new PassThrough())
+    const archive = child.stdout!.pipe(new PassThrough({ highWaterMark: 1 << 20 }))
     child.stdin!.end(paths === undefined ? '' : paths.map(p => `${p}\0`).join(''))
     const command = ['sh', '-c', PUSH_SCRIPT, 'push', POD_WORK, ...deleted.map(p => `./${p}`)]
     await podCommand(target, command, 'copying the workspace into the pod', {

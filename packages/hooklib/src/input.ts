@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type * as z from 'zod/mini'
 import { describeIssues } from './describe-value'
 import { InputError } from './errors'
@@ -53,4 +54,20 @@ export async function readInput(stream: NodeJS.ReadableStream = process.stdin): 
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
   }
   return parseInput(Buffer.concat(chunks).toString('utf8'))
+}
+
+/**
+ * The process's own stdin. Read synchronously: creating the `process.stdin` stream costs a
+ * hook ~7 ms of start-up on every step, and the runner closes stdin right after its one line.
+ * A non-blocking stdin (EAGAIN) falls back to the stream.
+ */
+export async function readProcessStdin(): Promise<HookInput> {
+  let text: string
+  try {
+    text = readFileSync(0, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
+    return readInput(process.stdin)
+  }
+  return parseInput(text)
 }

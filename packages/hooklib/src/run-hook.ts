@@ -1,5 +1,5 @@
 import { CancelledError, HookError, ResponseError } from './errors'
-import { readInput } from './input'
+import { readInput, readProcessStdin } from './input'
 import { createLogger, isDebug, type Logger } from './logger'
 import type {
   CleanupJobArgs,
@@ -32,6 +32,7 @@ export interface HookHandlers {
 }
 
 export interface RunHookOptions {
+  /** Default: the process's stdin (fd 0). */
   stdin?: NodeJS.ReadableStream
   env?: NodeJS.ProcessEnv
   /** Where log lines go; defaults to process.stdout. */
@@ -153,7 +154,7 @@ export async function runHook(
     options.signals === false ? () => undefined : installProcessHandlers(controller, log, fail)
 
   const work = (async () => {
-    const input = await readInput(options.stdin ?? process.stdin)
+    const input = await (options.stdin ? readInput(options.stdin) : readProcessStdin())
     const ctx: HookContext = {
       command: input.command,
       state: input.state,

@@ -173,6 +173,9 @@ export function jobPodSpec(input: JobPodInput): V1Pod {
     volumes: volumes(input.storage),
     ...placement(input.storage)
   }
+  // Services are containers of this pod: their names resolve to localhost, as under Docker.
+  if (input.serviceNames.length > 0)
+    spec.hostAliases = [{ ip: '127.0.0.1', hostnames: input.serviceNames }]
   if (input.container && input.runnerImage !== undefined) {
     spec.initContainers = [externalsInit(input.runnerImage, input.externalsDir)]
   }

@@ -87,6 +87,8 @@ function hostTar(
   const child = spawn('tar', args, { stdio: ['pipe', 'pipe', 'pipe'] })
   const stderr = new Collect()
   child.stderr.pipe(stderr)
+  // A tar that exits early breaks its stdin pipe; its exit code and stderr say why.
+  child.stdin.on('error', () => undefined)
   const exited = new Promise<void>((resolve, reject) => {
     child.on('error', err => reject(new HookError(`Cannot run tar on the runner: ${err.message}`)))
     child.on('close', code =>
@@ -137,7 +139,7 @@ async function sendPaths(
       : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-']
   await hostTar(args, async child => {
     const archive = child.stdout!.pipe(new PassThrough({ highWaterMark: 1 << 20 }))
-    child.stdin!.end(paths === undefined ? '' : paths.map(p => `${p}\0`).join(''))
+    child.stdin!.end(paths === undefined ? undefined : paths.map(p => `${p}\0`).join(''))
     const command = ['sh', '-c', PUSH_SCRIPT, 'push', POD_WORK, ...deleted.map(p => `./${p}`)]
     await podCommand(target, command, 'copying the workspace into the pod', {
       // Piped at once: Node drops the output of an exited child nobody was reading yet.

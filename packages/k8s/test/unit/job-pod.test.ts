@@ -105,6 +105,7 @@ describe('jobPodSpec', () => {
     expect(postgres.ports).toEqual([{ containerPort: 5432, hostPort: 5433, protocol: 'TCP' }])
     expect(postgres.env).toEqual([{ name: 'P', value: '1' }])
     expect(pod.spec!.imagePullSecrets).toEqual([{ name: 'pull-1' }])
+    expect(pod.spec!.hostAliases).toEqual([{ ip: '127.0.0.1', hostnames: ['redis', 'postgres'] }])
   })
 
   test('service-only job: no job container, no init container', () => {

@@ -217,7 +217,8 @@ try {
     samples.step.push(hook('run_script_step', TRUE_STEP, state).elapsed)
     samples.cold.push(await coldStart())
   }
-  for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+  // As many rounds as the step benchmarks: engine start times vary more than process start-up.
+  for (let i = 0; i < RUNS; i++) {
     samples.raw.push(await rawCreateStart(false))
     samples.rawNet.push(await rawCreateStart(true))
     const prepared = hook('prepare_job', prepareArgs(), null, { RUNNER_NAME: `${RUNNER}-p` })

@@ -21,9 +21,9 @@ const LAZY = [
 
 // The same for the hooks' own ES modules, which import named functions: each becomes a
 // function that loads the module on its first call. Keeps them off the script-step hot path
-// (ADR 0002): https is for TLS engines only, crypto (~7 ms to load) for ids and response files.
+// (ADR 0002): tls is for TLS engines only, crypto (~7 ms to load) for ids and response files.
 const LAZY_FUNCTIONS = [
-  ['node:https', /docker[\\/]src[\\/]driver$/],
+  ['node:tls', /docker[\\/]src[\\/]driver$/],
   ['node:crypto', /(hooklib|docker)[\\/]src([\\/]\w+)?$/]
 ]
 

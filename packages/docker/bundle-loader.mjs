@@ -1,8 +1,10 @@
 // Wraps the bundled hook in a loader that keeps V8's compiled code between runs. The runner
 // starts the hook once per step, and most of a cold start is V8 parsing and compiling the
-// same ~430 kB again. The code stays in this one file, as a string compiled through
+// same ~270 kB again. The code stays in this one file, as a string compiled through
 // vm.Script with `cachedData`. The cache sits in a private per-user directory under the OS
-// temp dir, and V8 itself rejects a cache made by another node or for another source.
+// temp dir, and V8 itself rejects a cache made by another node or for another source. V8 does
+// not check the data itself, and a cache with a few flipped bytes crashes the process: the
+// file starts with a CRC-32 of the data, and a cache that does not match it is not used.
 import { createHash } from 'node:crypto'
 
 /** `banner` stays first and outside, so an old Node still gets its one clear error line. */
@@ -11,7 +13,8 @@ export function withCompileCache(banner, code) {
   return `${banner}
 "use strict";
 (function () {
-  var vm = require("vm"), fs = require("fs"), path = require("path"), os = require("os");
+  var vm = require("vm"), fs = require("fs"), path = require("path"), os = require("os"), zlib = require("zlib");
+  var canCheck = typeof zlib.crc32 === "function";
   var code = ${JSON.stringify(code)};
   var uid = typeof process.getuid === "function" ? process.getuid() : -1;
   var dir = path.join(os.tmpdir(), "container-hooks-cache-" + uid);
@@ -20,19 +23,24 @@ export function withCompileCache(banner, code) {
   try {
     // Only a directory that this user alone can write is trusted.
     var st = fs.lstatSync(dir);
-    if (st.isDirectory() && st.uid === uid && (st.mode & 63) === 0) cached = fs.readFileSync(file);
+    if (canCheck && st.isDirectory() && st.uid === uid && (st.mode & 63) === 0) {
+      var raw = fs.readFileSync(file);
+      if (raw.length > 4 && raw.readUInt32BE(0) === zlib.crc32(raw.subarray(4))) cached = raw.subarray(4);
+    }
   } catch (e) {}
   var script = new vm.Script("(function (exports, require, module, __filename, __dirname) {" + code + "\\n})", {
     filename: __filename,
     cachedData: cached
   });
-  if (cached === undefined || script.cachedDataRejected) {
+  if (canCheck && (cached === undefined || script.cachedDataRejected)) {
     // At exit, so that the functions compiled while the hook ran are in the cache too.
     process.once("exit", function () {
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 448 });
         var tmp = file + "." + process.pid + ".tmp";
-        fs.writeFileSync(tmp, script.createCachedData(), { mode: 384 });
+        var data = script.createCachedData(), sum = Buffer.alloc(4);
+        sum.writeUInt32BE(zlib.crc32(data), 0);
+        fs.writeFileSync(tmp, Buffer.concat([sum, data]), { mode: 384 });
         fs.renameSync(tmp, file);
         // Caches of earlier versions of the hook are never read again.
         fs.readdirSync(dir).forEach(function (name) {

@@ -1,8 +1,7 @@
 // Cancelling a step (the runner's SIGINT) kills the step's whole process tree in the job pod and
 // the hook exits well inside the runner's 7.5 s window. Real cluster, minimal Role.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/cancel.test.ts
-import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
-import { expectSuccess, jobContainer, runHook, scriptStep, startHook } from '../helpers/hook'
+import { expectSuccess, prepareJob, runHook, scriptStep, startHook } from '../helpers/hook'
 import { useClusterJob } from '../helpers/pods'
 import { execInPod, waitFor } from '../support/cluster'
 
@@ -25,15 +24,8 @@ async function stepProcesses(pod: string, script: string): Promise<string> {
 test.each(['SIGINT', 'SIGTERM'] as const)(
   '%s mid-step leaves no process in the pod',
   async signal => {
-    const prepared = expectSuccess(
-      await runHook(
-        'prepare_job',
-        { container: jobContainer(job.work), services: [] },
-        null,
-        job.work
-      )
-    )
-    const state = (prepared.response as PrepareJobResponse).state as HookState
+    const prepared = await prepareJob(job.work)
+    const state = prepared.state
     const pod = state.pod as string
     const step = scriptStep(job.work, 'sleep 300 & (sleep 301; echo never) & echo started; wait')
     const script = step.entryPointArgs[1]

@@ -1,7 +1,7 @@
 // Copy mode on the real local cluster: the runner's _work (a plain host folder here, not the
 // claim) reaches the job pod as tar streams, and what steps change comes back to the host.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/copy-mode.test.ts
-import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
+import type { HookState } from '@container-hooks/hooklib'
 import {
   chmodSync,
   existsSync,
@@ -16,7 +16,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expectSuccess, fileCommand, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectSuccess, fileCommand, prepareJob, runHook, scriptStep } from '../helpers/hook'
 import { readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
@@ -34,16 +34,8 @@ describe('copy mode', () => {
     mkdirSync(join(job.work.repo, 'empty-dir'))
     mkdirSync(join(job.work.root, '_actions/owner/action/v1'), { recursive: true })
     writeFileSync(join(job.work.root, '_actions/owner/action/v1/action.yml'), 'name: x\n')
-    const run = expectSuccess(
-      await runHook(
-        'prepare_job',
-        { container: jobContainer(job.work), services: [] },
-        null,
-        job.work,
-        COPY
-      )
-    )
-    state = (run.response as PrepareJobResponse).state!
+    const run = await prepareJob(job.work, {}, COPY)
+    state = run.state!
     expect(state.storage).toBe('copy')
     const pod = await readPod(job.c, state.pod as string)
     expect(pod.spec!.volumes![0].emptyDir).toBeDefined()

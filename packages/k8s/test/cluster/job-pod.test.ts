@@ -5,7 +5,7 @@ import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectSuccess, jobContainer, prepareJob, runHook, scriptStep } from '../helpers/hook'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
@@ -120,16 +120,8 @@ test('a template that sets resources and a label shows up in the created pod', a
     ].join('\n')
   )
   const env = { ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
-  const run = expectSuccess(
-    await runHook(
-      'prepare_job',
-      { container: jobContainer(job.work), services: [] },
-      null,
-      job.work,
-      env
-    )
-  )
-  const state = (run.response as PrepareJobResponse).state!
+  const run = await prepareJob(job.work, {}, env)
+  const state = run.state
   const pod = await readPod(job.c, state.pod as string)
   expect(pod.metadata!.labels!.team).toBe('ci-platform')
   expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
@@ -161,31 +153,14 @@ test('a bad template is one error naming the field, and nothing is created', asy
 })
 
 test('isAlpine is true for an Alpine job container', async () => {
-  const run = expectSuccess(
-    await runHook(
-      'prepare_job',
-      {
-        container: jobContainer(job.work, { image: 'container-hooks-test/alpine:1' }),
-        services: []
-      },
-      null,
-      job.work
-    )
-  )
-  expect((run.response as PrepareJobResponse).isAlpine).toBe(true)
+  const run = await prepareJob(job.work, { image: 'container-hooks-test/alpine:1' })
+  expect(run.isAlpine).toBe(true)
 })
 
 test('a job container whose image entrypoint would exit stays alive and runs steps', async () => {
   // node:1 has no long-running default command: the hook's keep-alive replaces it.
-  const run = expectSuccess(
-    await runHook(
-      'prepare_job',
-      { container: jobContainer(job.work, { image: 'container-hooks-test/node:1' }), services: [] },
-      null,
-      job.work
-    )
-  )
-  const state = (run.response as PrepareJobResponse).state!
+  const run = await prepareJob(job.work, { image: 'container-hooks-test/node:1' })
+  const state = run.state
   const step = expectSuccess(
     await runHook('run_script_step', scriptStep(job.work, 'echo alive'), state, job.work)
   )

@@ -2,11 +2,11 @@
 // its API servers) must FAIL the step, never pass it. This file stops and restores the
 // apiserver of the local cluster: run it on its own, after the other cluster tests.
 // Run (alone): eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest -c jest.disruptive.config.js
-import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
+import type { HookState } from '@container-hooks/hooklib'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { expectSuccess, jobContainer, runHook, scriptStep, startHook } from '../helpers/hook'
+import { prepareJob, runHook, scriptStep, startHook } from '../helpers/hook'
 import { useClusterJob } from '../helpers/pods'
 import { waitFor } from '../support/cluster'
 
@@ -19,15 +19,8 @@ let state: HookState
 const job = useClusterJob()
 
 beforeAll(async () => {
-  const prepared = expectSuccess(
-    await runHook(
-      'prepare_job',
-      { container: jobContainer(job.work), services: [] },
-      null,
-      job.work
-    )
-  )
-  state = (prepared.response as PrepareJobResponse).state!
+  const prepared = await prepareJob(job.work)
+  state = prepared.state!
 })
 
 afterAll(async () => {

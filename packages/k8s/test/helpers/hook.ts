@@ -6,6 +6,7 @@ import type {
   HookContainer,
   HookState,
   MountVolume,
+  PrepareJobResponse,
   ScriptStepArgs
 } from '@container-hooks/hooklib'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -164,4 +165,22 @@ export function fileCommand(work: Work, step: ScriptStepArgs, name: string): str
 export function expectSuccess(run: HookRun): HookRun {
   if (run.code !== 0) throw new Error(`the hook exited ${run.code ?? run.signal}:\n${run.stdout}`)
   return run
+}
+
+/** prepare_job for a job container (no services) that must succeed: its response. */
+export async function prepareJob(
+  work: Work,
+  overrides: Partial<HookContainer> = {},
+  env: NodeJS.ProcessEnv = {}
+): Promise<PrepareJobResponse & { state: HookState }> {
+  const run = expectSuccess(
+    await runHook(
+      'prepare_job',
+      { container: jobContainer(work, overrides), services: [] },
+      null,
+      work,
+      env
+    )
+  )
+  return run.response as PrepareJobResponse & { state: HookState }
 }

@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node'
+import type { V1ContainerState, V1ContainerStatus, V1Pod } from '@kubernetes/client-node'
 import { isRunning, startFailure } from '../../src/kube/pods'
 
 const pod = (status: V1Pod['status'], containers = 1): V1Pod => ({
@@ -6,93 +6,61 @@ const pod = (status: V1Pod['status'], containers = 1): V1Pod => ({
   status
 })
 
+/** One container's status in the given state. */
+const container = (name: string, state: V1ContainerState): V1ContainerStatus => ({
+  name,
+  image: 'x',
+  imageID: '',
+  ready: false,
+  restartCount: 0,
+  state
+})
+
 describe('job pod start', () => {
   test('fails fast on pull errors with the message', () => {
+    const waiting = { reason: 'ErrImagePull', message: 'pull access denied' }
     const failure = startFailure(
-      pod({
-        phase: 'Pending',
-        containerStatuses: [
-          {
-            name: 'job',
-            image: 'x',
-            imageID: '',
-            ready: false,
-            restartCount: 0,
-            state: { waiting: { reason: 'ErrImagePull', message: 'pull access denied' } }
-          }
-        ]
-      })
+      pod({ phase: 'Pending', containerStatuses: [container('job', { waiting })] })
     )
     expect(failure).toBe('container job: ErrImagePull: pull access denied')
   })
 
   test('fails fast when unschedulable or when a container exits while starting', () => {
-    expect(
-      startFailure(
-        pod({
-          phase: 'Pending',
-          conditions: [
-            {
-              type: 'PodScheduled',
-              status: 'False',
-              reason: 'Unschedulable',
-              message: '0/1 nodes are available'
-            }
-          ]
-        })
-      )
-    ).toContain('0/1 nodes are available')
-    expect(
-      startFailure(
-        pod({
-          phase: 'Running',
-          containerStatuses: [
-            {
-              name: 'job',
-              image: 'x',
-              imageID: '',
-              ready: false,
-              restartCount: 0,
-              state: { terminated: { exitCode: 127, reason: 'Error' } }
-            }
-          ]
-        })
-      )
-    ).toContain('container job exited with code 127')
+    const unschedulable = pod({
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: '0/1 nodes are available'
+        }
+      ]
+    })
+    expect(startFailure(unschedulable)).toContain('0/1 nodes are available')
+    const exited = container('job', { terminated: { exitCode: 127, reason: 'Error' } })
+    expect(startFailure(pod({ phase: 'Running', containerStatuses: [exited] }))).toContain(
+      'container job exited with code 127'
+    )
   })
 
   test('a pod still creating containers may still run', () => {
     const creating = pod({
       phase: 'Pending',
-      containerStatuses: [
-        {
-          name: 'job',
-          image: 'x',
-          imageID: '',
-          ready: false,
-          restartCount: 0,
-          state: { waiting: { reason: 'ContainerCreating' } }
-        }
-      ]
+      containerStatuses: [container('job', { waiting: { reason: 'ContainerCreating' } })]
     })
     expect(startFailure(creating)).toBeUndefined()
     expect(isRunning(creating)).toBe(false)
   })
 
   test('running means every container runs', () => {
-    const status = (running: boolean) => ({
-      name: 'c',
-      image: 'x',
-      imageID: '',
-      ready: true,
-      restartCount: 0,
-      state: running ? { running: {} } : { waiting: {} }
-    })
-    expect(
-      isRunning(pod({ phase: 'Running', containerStatuses: [status(true), status(true)] }, 2))
-    ).toBe(true)
-    expect(
-      isRunning(pod({ phase: 'Running', containerStatuses: [status(true), status(false)] }, 2))
-    ).toBe(false)
+    const running = container('c', { running: {} })
+    const waiting = container('c', { waiting: {} })
+    expect(isRunning(pod({ phase: 'Running', containerStatuses: [running, running] }, 2))).toBe(
+      true
+    )
+    expect(isRunning(pod({ phase: 'Running', containerStatuses: [running, waiting] }, 2))).toBe(
+      false
+    )
   })
 })

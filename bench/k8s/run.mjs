@@ -123,7 +123,13 @@ async function coldStarts(runs) {
       kind: 'Config',
       'current-context': 'fake',
       clusters: [
-        { name: 'fake', cluster: { server: `http://127.0.0.1:${server.address().port}`, 'insecure-skip-tls-verify': true } }
+        {
+          name: 'fake',
+          cluster: {
+            server: `http://127.0.0.1:${server.address().port}`,
+            'insecure-skip-tls-verify': true
+          }
+        }
       ],
       users: [{ name: 'fake', user: { token: 'x' } }],
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }]

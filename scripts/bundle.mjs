@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Bundles one hook package into a single self-contained dist/index.js (see docs/adrs/0001).
 import { build } from 'esbuild'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { withCompileCache } from './bundle-loader.mjs'
 
 const pkgDir = resolve(process.argv[2] ?? '.')
 const minNodeMajor = 20
@@ -12,15 +13,32 @@ const minNodeMajor = 20
 // gets one clear line instead of a syntax error deep in the bundle.
 const nodeCheck = `(function(){var m=+process.versions.node.split('.')[0];if(m<${minNodeMajor}){process.stdout.write('::error::This container hook needs Node.js ${minNodeMajor} or newer; it was started with Node.js '+process.versions.node+'. Use the runner\\'s bundled node (externals/node24).\\n');process.exit(1)}})();`
 
+// zod re-exports all its message locales (~260 kB minified); hooks use only the English default.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, args =>
+      /zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: join(dirname(args.resolveDir), 'locales/index.js'), namespace: 'zod-locales' }
+        : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, args => ({
+      contents: "export { default as en } from './en.js'",
+      resolveDir: dirname(args.path)
+    }))
+  }
+}
+
 // Optional per-package esbuild options (e.g. plugins that stub unused dependencies).
 const configFile = resolve(pkgDir, 'bundle.config.mjs')
-const packageOptions = existsSync(configFile)
+const { plugins = [], ...packageOptions } = existsSync(configFile)
   ? (await import(pathToFileURL(configFile).href)).default
   : {}
+const outfile = resolve(pkgDir, 'dist/index.js')
 
 await build({
   entryPoints: [resolve(pkgDir, 'src/index.ts')],
-  outfile: resolve(pkgDir, 'dist/index.js'),
+  outfile,
   bundle: true,
   platform: 'node',
   target: `node${minNodeMajor}`,
@@ -31,5 +49,12 @@ await build({
   tsconfig: resolve(pkgDir, 'tsconfig.json'),
   banner: { js: nodeCheck },
   logLevel: 'warning',
-  ...packageOptions
+  ...packageOptions,
+  plugins: [zodEnglishOnly, ...plugins]
 })
+
+// The banner is the first line; the rest is wrapped so V8's compiled code is reused between
+// runs (bundle-loader.mjs): the runner starts a hook once per step.
+const text = readFileSync(outfile, 'utf8')
+const newline = text.indexOf('\n')
+writeFileSync(outfile, withCompileCache(text.slice(0, newline), text.slice(newline + 1)))

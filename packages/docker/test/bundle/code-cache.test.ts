@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runHook, uniqueRunner } from '../support/hook'
 
-/** The bundle's V8 code cache (bundle-loader.mjs) in a private TMPDIR. */
+/** The bundle's V8 code cache (scripts/bundle-loader.mjs) in a private TMPDIR. */
 describe('the code cache', () => {
   const runner = uniqueRunner('cache')
   const dir = mkdtempSync(join(tmpdir(), 'docker-hook-cache-'))

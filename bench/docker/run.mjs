@@ -9,31 +9,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { median, ms, nodeZero, now, numberArg, root } from '../lib/measure.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(join(root, 'packages/docker/package.json'))
 const Docker = require('dockerode')
 const docker = new Docker({ socketPath: '/var/run/docker.sock' })
 // Runner-shaped HookContainer payloads, from hooklib's build (npm run build).
 const { hookContainer } = require(join(root, 'packages/hooklib/dist/index.js'))
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
-const RUNS = arg('--runs', 15)
-const GIGABYTES = arg('--gigabytes', 1)
+const RUNS = numberArg('--runs', 15)
+const GIGABYTES = numberArg('--gigabytes', 1)
 const NODE = process.execPath
 const HOOK = join(root, 'packages/docker/dist/index.js')
 const BUSYBOX = 'container-hooks-test/busybox:1'
 const RUNNER = `bench-${randomBytes(3).toString('hex')}`
 const work = mkdtempSync(join(tmpdir(), 'bench-docker-'))
-
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const ms = t0 => Number(process.hrtime.bigint() - t0) / 1e6
-const now = () => process.hrtime.bigint()
 
 function hook(command, args, state, extraEnv = {}) {
   const responseFile = join(work, `${randomBytes(4).toString('hex')}.json`)
@@ -60,12 +51,6 @@ const TRUE_STEP = {
 const service = () =>
   hookContainer(BUSYBOX, { entryPoint: 'tail', entryPointArgs: ['-f', '/dev/null'] })
 const prepareArgs = () => ({ container: hookContainer(BUSYBOX), services: [service()] })
-
-function nodeZero() {
-  const t0 = now()
-  spawnSync(NODE, ['-e', '0'])
-  return ms(t0)
-}
 
 async function rawExecApi(id) {
   const t0 = now()

@@ -9,19 +9,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { median, ms, nodeZero, now, numberArg, root } from '../lib/measure.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(join(root, 'packages/k8s/package.json'))
 const k8s = await import(pathToFileURL(require.resolve('@kubernetes/client-node')).href)
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
-const RUNS = arg('--runs', 7)
-const FILES = arg('--files', 25_781)
+const RUNS = numberArg('--runs', 7)
+const FILES = numberArg('--files', 25_781)
 const NODE = process.execPath
 const HOOK = join(root, 'packages/k8s/dist/index.js')
 const BUSYBOX = 'container-hooks-test/busybox:1'
@@ -38,9 +34,6 @@ const kc = new k8s.KubeConfig()
 kc.loadFromDefault()
 const core = kc.makeApiClient(k8s.CoreV1Api)
 
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const now = () => process.hrtime.bigint()
-const ms = t0 => Number(now() - t0) / 1e6
 const sleep = t => new Promise(r => setTimeout(r, t))
 
 function layout(dir) {
@@ -97,12 +90,6 @@ const trueStep = {
   environmentVariables: {},
   prependPath: [],
   workingDirectory: '/__w'
-}
-
-function nodeZero() {
-  const t0 = now()
-  spawnSync(NODE, ['-e', '0'])
-  return ms(t0)
 }
 
 // A fake API server: the time from spawning the bundle to its first request is its cold start.

@@ -99,11 +99,45 @@ build_pause() {
   touch "$PAUSE_BIN/.source-$sum"
 }
 
-build_all() {
+go_minor() { go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p'; }
+
+# Kubernetes 1.34 needs Go 1.24+. Use the machine's Go when it is new enough; otherwise fetch
+# the Go toolchain from the Go module proxy (module golang.org/toolchain, the same route as
+# GOTOOLCHAIN) with any Go at hand, Debian's golang-go included, and cache it.
+ensure_go() {
   if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
     export PATH="/usr/local/go/bin:$PATH"
   fi
-  command -v go >/dev/null || die "Go is needed to build Kubernetes (go1.24 or newer)"
+  export GOTOOLCHAIN=local
+  if command -v go >/dev/null && (($(go_minor || echo 0) >= GO_MIN_MINOR)); then return 0; fi
+  local tc="$CACHE_DIR/go-toolchain/$GO_TOOLCHAIN" mod dir
+  if [[ ! -x $tc/bin/go ]]; then
+    if ! command -v go >/dev/null; then
+      log "installing Debian's golang-go to fetch Go $GO_TOOLCHAIN with"
+      apt-get -o DPkg::Lock::Timeout=600 update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+        --no-install-recommends golang-go >/dev/null
+    fi
+    log "fetching Go $GO_TOOLCHAIN from the Go module proxy (the machine's Go is older than 1.$GO_MIN_MINOR)"
+    mod="golang.org/toolchain@v0.0.1-$GO_TOOLCHAIN.linux-$(go env GOARCH)"
+    dir="$(GOPATH="$CACHE_DIR/go-bootstrap" GOFLAGS=-mod=mod go mod download -json "$mod" |
+      sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+    [[ -x $dir/bin/go || -f $dir/bin/go ]] || die "could not download $mod from the Go module proxy"
+    rm -rf "$tc.tmp"
+    mkdir -p "$(dirname "$tc")"
+    cp -a "$dir" "$tc.tmp"
+    # Module zips carry no file modes: the toolchain's programs need their execute bits back.
+    chmod -R u+w "$tc.tmp"
+    chmod +x "$tc.tmp"/bin/* "$tc.tmp"/pkg/tool/*/*
+    rm -rf "$tc"
+    mv "$tc.tmp" "$tc"
+  fi
+  export PATH="$tc/bin:$PATH"
+  log "using Go $(go env GOVERSION) from $tc"
+}
+
+build_all() {
+  ensure_go
   # Go keeps its module and build caches under HOME, which CI-like environments may not set.
   [[ -n ${HOME:-} ]] || export GOPATH="$CACHE_DIR/go" GOCACHE="$CACHE_DIR/go-build"
   build_pause

@@ -4,6 +4,9 @@
 K8S_VERSION="${HOOKS_K8S_VERSION:-v1.34.4}"
 # Kubernetes 1.34 needs etcd 3.5+; Debian bookworm only has 3.4.
 ETCD_VERSION="${HOOKS_ETCD_VERSION:-v3.5.21}"
+# The oldest Go that builds them, and the toolchain fetched when the machine's Go is older.
+GO_MIN_MINOR=24
+GO_TOOLCHAIN="${HOOKS_GO_TOOLCHAIN:-go1.24.11}"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 K8S_SCRIPTS="$REPO_ROOT/scripts/k8s"

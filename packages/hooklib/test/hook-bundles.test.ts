@@ -1,15 +1,43 @@
 /**
  * The shipped bundles (built by `npm run build`) against the runner's contract for bad input:
- * one `::error::` line naming the problem, a non-zero exit, no stack; and one clear line on a
- * Node too old to run them.
+ * one `::error::` line naming the problem, a non-zero exit, no stack; one clear line on a Node
+ * too old to run them; and each runs as ONE file with nothing beside it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = join(__dirname, '../../..')
 const nodeOf = (major: number): string =>
   execFileSync(join(root, 'scripts/node'), [String(major)], { encoding: 'utf8' }).trim()
+
+// A command that loads the hook's whole command path (engine or API client) and then fails to
+// connect: the bundle must get that far with no node_modules anywhere up its folder tree.
+const unreachable: Record<string, { env: (dir: string) => NodeJS.ProcessEnv; message: RegExp }> = {
+  docker: {
+    env: dir => ({ DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`, RUNNER_NAME: 'lone' }),
+    message: /^::error::Cannot reach the Docker engine at unix:\/\/.*no-engine\.sock/
+  },
+  k8s: {
+    env: dir => {
+      const kubeconfig = join(dir, 'kubeconfig')
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: c',
+          'clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]',
+          'users: [{ name: u, user: { token: t } }]',
+          'contexts: [{ name: c, context: { cluster: c, user: u } }]'
+        ].join('\n')
+      )
+      return { KUBECONFIG: kubeconfig, ACTIONS_RUNNER_POD_NAME: 'lone' }
+    },
+    message: /^::error::Cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1/
+  }
+}
 
 const badInputs: Array<[string, string, RegExp]> = [
   ['empty stdin', '', /stdin was empty/],
@@ -53,5 +81,31 @@ describe.each(['docker', 'k8s'])('the %s bundle', name => {
       /^::error::This container hook needs Node\.js 20 or newer; it was started with Node\.js 16\./
     )
     expect(run.status).toBe(1)
+  })
+
+  it('runs as one file with nothing beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), `lone-${name}-`))
+    try {
+      const lone = join(dir, 'index.js')
+      copyFileSync(bundle, lone)
+      const { env, message } = unreachable[name]
+      const run = spawnSync(nodeOf(24), [lone], {
+        input: JSON.stringify({
+          command: 'cleanup_job',
+          responseFile: join(dir, 'response.json'),
+          args: {},
+          state: null
+        }),
+        cwd: dir,
+        env: { PATH: process.env.PATH, ...env(dir) },
+        encoding: 'utf8',
+        timeout: 30000
+      })
+      expect(run.stderr).not.toMatch(/Cannot find module|MODULE_NOT_FOUND/)
+      expect(run.stdout.trim()).toMatch(message)
+      expect(run.status).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -69,8 +69,13 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     if (cancelled || exited) return
     cancelled = true
     send('SIGINT')
-    timers.push(setTimeout(() => send('SIGTERM'), spec.waits.interruptMs))
-    timers.push(setTimeout(() => send('SIGKILL'), spec.waits.interruptMs + spec.waits.terminateMs))
+    // Each wait starts when the previous signal went out, as the runner awaits each in turn.
+    timers.push(
+      setTimeout(() => {
+        send('SIGTERM')
+        timers.push(setTimeout(() => send('SIGKILL'), spec.waits.terminateMs))
+      }, spec.waits.interruptMs)
+    )
   }
   if (spec.cancelAfterMs !== undefined) timers.push(setTimeout(cancel, spec.cancelAfterMs))
   if (spec.abort?.aborted) cancel()

@@ -2,7 +2,7 @@
 import type Docker from 'dockerode'
 import type { Logger } from '@container-hooks/hooklib'
 import { randomBytes } from 'node:crypto'
-import { LABEL_ALIAS, LABEL_JOB, LABEL_ROLE, runnerFilter } from '../specs/labels'
+import { LABEL_ALIAS, LABEL_IMAGE, LABEL_JOB, LABEL_ROLE, runnerFilter } from '../specs/labels'
 import type { DockerState } from '../specs/state'
 import { recentLogs } from './containers'
 
@@ -17,10 +17,9 @@ export async function printLogs(
   for (const c of current) {
     const role = c.Labels[LABEL_ROLE]
     if (role !== 'service' && !(role === 'job' && state?.failed === true)) continue
+    const image = c.Labels[LABEL_IMAGE] ?? c.Image
     const title =
-      role === 'job'
-        ? `job container (${c.Image})`
-        : `service "${c.Labels[LABEL_ALIAS]}" (${c.Image})`
+      role === 'job' ? `job container (${image})` : `service "${c.Labels[LABEL_ALIAS]}" (${image})`
     const logs = await recentLogs(docker, c.Id)
     // A service's output is data, not workflow commands for the runner.
     const token = randomBytes(8).toString('hex')

@@ -12,7 +12,7 @@ import {
   type RegistryCredentials
 } from '@container-hooks/hooklib'
 import { containerCreateOptions, type ContainerRole } from './container-spec'
-import { LABEL_ALIAS, labels } from './labels'
+import { LABEL_ALIAS, LABEL_IMAGE, labels } from './labels'
 import { jobContainerName, networkName, serviceContainerName } from './names'
 import { dockerCreateOptions } from './options'
 
@@ -62,7 +62,10 @@ export function planJob(args: PrepareJobArgs, ctx: PlanContext): JobPlan {
     const image = imageOf(c, field)
     const name =
       role === 'job' ? jobContainerName(ctx.jobId) : serviceContainerName(ctx.jobId, alias ?? '')
-    const containerLabels = labels(ctx.runnerName, ctx.jobId, role)
+    const containerLabels: Record<string, string> = {
+      ...labels(ctx.runnerName, ctx.jobId, role),
+      [LABEL_IMAGE]: image
+    }
     if (alias !== null) containerLabels[LABEL_ALIAS] = alias
     const create = containerCreateOptions(
       {

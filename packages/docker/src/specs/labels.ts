@@ -6,6 +6,8 @@ export const LABEL_RUNNER = 'org.container-hooks.runner'
 export const LABEL_JOB = 'org.container-hooks.job'
 export const LABEL_ROLE = 'org.container-hooks.role'
 export const LABEL_ALIAS = 'org.container-hooks.alias'
+/** The image as the workflow named it: the engine shows an ID once the tag moves elsewhere. */
+export const LABEL_IMAGE = 'org.container-hooks.image'
 
 export type Role = 'job' | 'service' | 'step' | 'network' | 'build'
 

@@ -145,8 +145,10 @@ describe('planJob', () => {
     ])
     expect(plan.services[1].create.Labels).toMatchObject({
       'org.container-hooks.alias': 'redis-2',
-      'org.container-hooks.role': 'service'
+      'org.container-hooks.role': 'service',
+      'org.container-hooks.image': 'redis'
     })
+    expect(plan.container?.create.Labels).toMatchObject({ 'org.container-hooks.image': 'node:20' })
   })
 
   it('joins an existing network without owning it', () => {

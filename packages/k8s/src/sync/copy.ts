@@ -131,7 +131,8 @@ async function podCommand(
 async function sendPaths(
   target: SyncTarget,
   paths: string[] | undefined,
-  deleted: string[] = []
+  deleted: string[] = [],
+  podDir = POD_WORK
 ): Promise<void> {
   const args =
     paths === undefined
@@ -140,13 +141,18 @@ async function sendPaths(
   await hostTar(args, async child => {
     const archive = child.stdout!.pipe(new PassThrough({ highWaterMark: 1 << 20 }))
     child.stdin!.end(paths === undefined ? undefined : paths.map(p => `${p}\0`).join(''))
-    const command = ['sh', '-c', PUSH_SCRIPT, 'push', POD_WORK, ...deleted.map(p => `./${p}`)]
+    const command = ['sh', '-c', PUSH_SCRIPT, 'push', podDir, ...deleted.map(p => `./${p}`)]
     await podCommand(target, command, 'copying the workspace into the pod', {
       // Piped at once: Node drops the output of an exited child nobody was reading yet.
       stdin: archive,
       stdout: new Collect()
     })
   })
+}
+
+/** All of `target.hostDir` into `podDir` (e.g. a build context), no manifest kept. */
+export function pushDirectory(target: SyncTarget, podDir: string): Promise<void> {
+  return sendPaths(target, undefined, [], podDir)
 }
 
 /** The first copy: all of `_work`. */

@@ -28,6 +28,9 @@ let root: string
 const output: string[] = []
 
 beforeAll(() => {
+  // Its own runner name: other files' cleanup_job (runner-0) never deletes its builder pods, and
+  // its "nothing left" checks see only what it made. buildActionImage never reads the runner pod.
+  process.env.ACTIONS_RUNNER_POD_NAME = 'dockerfile-build-test'
   c = cluster()
   root = mkdtempSync(join(tmpdir(), 'dockerfile-build-'))
   const write = process.stdout.write.bind(process.stdout)

@@ -167,7 +167,7 @@ test('a bad Dockerfile fails with the builder message and leaves no pod', async 
   await expectNothingLeft(c)
 })
 
-test('a failing RUN fails with its output; cancelling a build deletes the builder pod', async () => {
+test('a failing RUN fails with its output; the template applies; cancelling deletes the builder pod', async () => {
   const failing = action('failing-run', {
     Dockerfile: 'FROM container-hooks-test/busybox:1\nRUN echo "about to fail" && exit 7\n'
   })
@@ -180,10 +180,33 @@ test('a failing RUN fails with its output; cancelling a build deletes the builde
   const slow = action('slow', {
     Dockerfile: `FROM container-hooks-test/busybox:1\nRUN sleep 300 # ${randomBytes(4).toString('hex')}\n`
   })
-  const running = build(slow, hookContext(controller.signal))
+  // The pod template applies to builder pods: pod fields and $builder, never $job.
+  const template = join(root, 'template.yaml')
+  writeFileSync(
+    template,
+    [
+      'metadata: { labels: { team: builds } }',
+      'spec:',
+      `  nodeSelector: { kubernetes.io/hostname: ${c.env.nodeName} }`,
+      '  containers:',
+      '    - { name: $job, env: [{ name: FROM_JOB, value: "1" }] }',
+      '    - { name: $builder, env: [{ name: FROM_BUILDER, value: "1" }] }',
+      ''
+    ].join('\n')
+  )
+  const env = { ...process.env, ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
+  const running = build(slow, hookContext(controller.signal, env))
   await waitFor('the build to run its RUN instruction', 120_000, () =>
     Promise.resolve(printed().includes('RUN sleep 300') ? true : undefined)
   )
+  const pod = await c.core.readNamespacedPod({ name: builderPodName(), namespace: c.env.namespace })
+  expect(pod.metadata?.labels?.team).toBe('builds')
+  expect(pod.spec?.nodeSelector).toEqual({ 'kubernetes.io/hostname': c.env.nodeName })
+  expect(pod.spec?.containers).toHaveLength(1)
+  const env0 = pod.spec!.containers[0].env!.map(e => e.name)
+  expect(env0).toContain('FROM_BUILDER')
+  expect(env0).not.toContain('FROM_JOB')
+  expect(pod.spec!.containers[0].securityContext?.privileged).toBe(false)
   const started = Date.now()
   controller.abort(new CancelledError())
   await expect(running).rejects.toBeInstanceOf(CancelledError)

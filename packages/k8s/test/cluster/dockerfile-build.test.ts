@@ -13,7 +13,7 @@ import {
   type HookContext
 } from '@container-hooks/hooklib'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildActionImage, type BuiltImage } from '../../src/build/build-action-image'
@@ -127,8 +127,10 @@ test('builds a Dockerfile action in a builder pod, pushes it, and a pod runs the
       'ENTRYPOINT ["/entrypoint.sh"]',
       ''
     ].join('\n'),
-    'entrypoint.sh': `#!/bin/sh\necho "hello $1 (${token})"\nexit 3\n`
+    'entrypoint.sh': `#!/bin/sh\necho "hello $1 (${token}) $(stat -c %u:%g /entrypoint.sh)"\nexit 3\n`
   })
+  // Owned by the runner's user on the host, by root in the image (as with docker build).
+  chownSync(join(dockerfile, '../entrypoint.sh'), 1001, 1001)
   const built = await build(dockerfile)
   expect(built.image).toMatch(
     new RegExp(
@@ -142,7 +144,7 @@ test('builds a Dockerfile action in a builder pod, pushes it, and a pod runs the
   expect(printed()).toContain('::endgroup::')
   await expectNothingLeft(c)
 
-  expect(await runImage(built, ['Mona'])).toEqual({ code: 3, log: `hello Mona (${token})\n` })
+  expect(await runImage(built, ['Mona'])).toEqual({ code: 3, log: `hello Mona (${token}) 0:0\n` })
 
   // Same context again: the registry has the tag, no builder pod.
   output.length = 0

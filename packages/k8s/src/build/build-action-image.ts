@@ -13,7 +13,7 @@ import { KubeClient } from '../kube/client'
 import { exec } from '../kube/exec'
 import { createPod, deleteObject, waitRunning } from '../kube/pods'
 import { actionImage, actionRepository, type ActionImage } from '../specs/action-image'
-import { buildTarget, type BuildTarget } from '../specs/build-target'
+import { BUILDER_IMAGE, buildTarget, type BuildTarget } from '../specs/build-target'
 import {
   BUILDER_CONTAINER,
   CONTEXT_DIR,
@@ -81,7 +81,12 @@ async function runBuild(
   ctx.log.startGroup(`Building ${image.push} from ${dirname(dockerfile)} in pod ${name}`)
   try {
     await createPod(client, template ? mergeTemplate(pod, template) : pod)
-    await waitRunning(client, name, config.prepareTimeoutMs, ctx.signal)
+    await waitRunning(client, name, config.prepareTimeoutMs, ctx.signal).catch((err: Error) => {
+      if (ctx.signal.aborted) throw err
+      throw new HookError(
+        `The builder pod did not start (${BUILDER_IMAGE}=${target.builderImage}): ${err.message}`
+      )
+    })
     await pushDirectory(
       {
         client,
@@ -114,7 +119,10 @@ async function runBuild(
     }
   } finally {
     ctx.log.endGroup()
-    await deleteObject(client, 'pods', name)
+    // A failed delete must not hide how the build ended; cleanup_job finds the pod by label.
+    await deleteObject(client, 'pods', name).catch((err: Error) =>
+      ctx.log.warning(`Could not delete the builder pod ${name}: ${err.message}`)
+    )
   }
 }
 

@@ -11,6 +11,7 @@ export const REGISTRY_HOST = `${PREFIX}REGISTRY_HOST`
 export const REGISTRY_HOST_PUSH = `${PREFIX}REGISTRY_HOST_PUSH`
 export const REGISTRY_HOST_PULL = `${PREFIX}REGISTRY_HOST_PULL`
 export const REGISTRY_SECRET_NAME = `${PREFIX}REGISTRY_SECRET_NAME`
+export const BUILDER_IMAGE = `${PREFIX}BUILDER_IMAGE`
 
 export interface BuildTarget {
   /** `host[:port][/path]` builder pods push to. */

@@ -220,6 +220,18 @@ test('a failing RUN fails with its output; the template applies; cancelling dele
   await expectNothingLeft(c)
 })
 
+test('a builder image that cannot be pulled fails fast with the reason, leaving no pod', async () => {
+  const env = {
+    ...process.env,
+    ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_IMAGE: 'container-hooks-test/no-such-builder:1'
+  }
+  const dockerfile = action('no-builder', { Dockerfile: 'FROM container-hooks-test/busybox:1\n' })
+  await expect(build(dockerfile, hookContext(undefined, env))).rejects.toThrow(
+    /^The builder pod did not start \(ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_IMAGE=container-hooks-test\/no-such-builder:1\): .*(ErrImagePull|ImagePullBackOff)/
+  )
+  await expectNothingLeft(c)
+})
+
 test('not configured: one ConfigError naming the variables, nothing created', async () => {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.includes('_K8S_REGISTRY_'))

@@ -4,10 +4,26 @@
  * same action hashes the same and its image is not built again.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 
-function walk(hash: Hash, root: string, rel: string): void {
+const CHUNK = 1 << 20
+
+/** A file's sha256, read in chunks of `buffer`: an action may carry big files. */
+function fileHash(path: string, buffer: Buffer): string {
+  const hash = createHash('sha256')
+  const fd = openSync(path, 'r')
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      hash.update(buffer.subarray(0, n))
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return hash.digest('hex')
+}
+
+function walk(hash: Hash, root: string, rel: string, buffer: Buffer): void {
   const names = readdirSync(join(root, rel)).sort()
   for (const name of names) {
     const path = rel === '' ? name : `${rel}/${name}`
@@ -16,12 +32,11 @@ function walk(hash: Hash, root: string, rel: string): void {
     const mode = (stat.mode & 0o7777).toString(8)
     if (stat.isDirectory()) {
       hash.update(`d ${path} ${mode}\n`)
-      walk(hash, root, path)
+      walk(hash, root, path, buffer)
     } else if (stat.isSymbolicLink()) {
       hash.update(`l ${path} ${readlinkSync(full)}\n`)
     } else if (stat.isFile()) {
-      const content = createHash('sha256').update(readFileSync(full)).digest('hex')
-      hash.update(`f ${path} ${mode} ${content}\n`)
+      hash.update(`f ${path} ${mode} ${fileHash(full, buffer)}\n`)
     }
   }
 }
@@ -30,6 +45,6 @@ function walk(hash: Hash, root: string, rel: string): void {
 export function contextHash(dir: string, extra: string[]): string {
   const hash = createHash('sha256')
   for (const item of extra) hash.update(`x ${item}\n`)
-  walk(hash, dir, '')
+  walk(hash, dir, '', Buffer.allocUnsafe(CHUNK))
   return hash.digest('hex')
 }

@@ -3,9 +3,27 @@
  * reference). The incumbent's names keep their meaning; ours use the
  * ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_ prefix.
  */
-import { ConfigError } from '@container-hooks/hooklib'
+import { ConfigError, joinRunnerArgs } from '@container-hooks/hooklib'
 
 export type StorageMode = 'volume' | 'copy'
+
+/** Dockerfile actions (docs/k8s.md "Dockerfile actions"); checked only when one is built. */
+export interface BuildConfig {
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_HOST: `host[:port][/path]` for built images. */
+  registryHost?: string
+  /** …_REGISTRY_HOST_PUSH: the address builder pods push to (default: the host). */
+  registryPushHost?: string
+  /** …_REGISTRY_HOST_PULL: the address nodes pull from (default: the host). */
+  registryPullHost?: string
+  /** …_REGISTRY_SECRET_NAME: a kubernetes.io/dockerconfigjson secret for push and pull. */
+  registrySecret?: string
+  /** …_REGISTRY_INSECURE: the push host speaks plain HTTP. */
+  registryInsecure: boolean
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_IMAGE: Kaniko's executor with busybox in /busybox. */
+  builderImage: string
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_ARGS: extra executor flags, shell-quoted. */
+  builderArgs: string[]
+}
 
 export interface K8sConfig {
   /** ACTIONS_RUNNER_POD_NAME: the runner's own pod; names and labels derive from it. */
@@ -27,10 +45,14 @@ export interface K8sConfig {
   templatePath?: string
   /** ACTIONS_RUNNER_USE_KUBE_SCHEDULER: node affinity instead of nodeName for RWO claims. */
   useKubeScheduler: boolean
+  build: BuildConfig
 }
 
 const DEFAULT_PREPARE_TIMEOUT_SECONDS = 600
 const DEFAULT_EXTERNALS_DIR = '/home/runner/externals'
+// The last upstream Kaniko release; its -debug variant has the busybox the builder pod needs.
+export const DEFAULT_BUILDER_IMAGE = 'gcr.io/kaniko-project/executor:v1.24.0-debug'
+const K8S = 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_'
 export const IN_CLUSTER_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
 
 function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -62,6 +84,19 @@ function storage(env: NodeJS.ProcessEnv): StorageMode | undefined {
   throw new ConfigError(`${name}=${JSON.stringify(env[name])} is invalid; use volume or copy`)
 }
 
+function buildConfig(env: NodeJS.ProcessEnv): BuildConfig {
+  const args = text(env, `${K8S}BUILDER_ARGS`)
+  return {
+    registryHost: text(env, `${K8S}REGISTRY_HOST`),
+    registryPushHost: text(env, `${K8S}REGISTRY_HOST_PUSH`),
+    registryPullHost: text(env, `${K8S}REGISTRY_HOST_PULL`),
+    registrySecret: text(env, `${K8S}REGISTRY_SECRET_NAME`),
+    registryInsecure: bool(env, `${K8S}REGISTRY_INSECURE`),
+    builderImage: text(env, `${K8S}BUILDER_IMAGE`) ?? DEFAULT_BUILDER_IMAGE,
+    builderArgs: args === undefined ? [] : joinRunnerArgs([args])
+  }
+}
+
 /** `readNamespaceFile` reads the in-cluster namespace file, or undefined outside a cluster. */
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -91,6 +126,7 @@ export function readConfig(
     externalsDir:
       text(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS') ?? DEFAULT_EXTERNALS_DIR,
     templatePath: text(env, 'ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE'),
-    useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER')
+    useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER'),
+    build: buildConfig(env)
   }
 }

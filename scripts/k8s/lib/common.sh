@@ -7,6 +7,8 @@ ETCD_VERSION="${HOOKS_ETCD_VERSION:-v3.5.21}"
 # The oldest Go that builds them, and the toolchain fetched when the machine's Go is older.
 GO_MIN_MINOR=24
 GO_TOOLCHAIN="${HOOKS_GO_TOOLCHAIN:-go1.24.11}"
+# The builder of Dockerfile actions: Kaniko's executor, the last upstream release.
+KANIKO_VERSION="${HOOKS_KANIKO_VERSION:-v1.24.0}"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 K8S_SCRIPTS="$REPO_ROOT/scripts/k8s"
@@ -15,6 +17,7 @@ CACHE_DIR="${HOOKS_CACHE_DIR:-/var/cache/container-hooks}"
 K8S_BIN="$CACHE_DIR/k8s/$K8S_VERSION/bin"
 ETCD_BIN="$CACHE_DIR/etcd/$ETCD_VERSION/bin"
 PAUSE_BIN="$CACHE_DIR/pause/bin"
+KANIKO_BIN="$CACHE_DIR/kaniko/$KANIKO_VERSION/bin"
 
 STATE_DIR="${HOOKS_K8S_STATE_DIR:-/var/lib/container-hooks-k8s}"
 LOG_DIR="$STATE_DIR/logs"
@@ -28,6 +31,8 @@ CNI_CONF_DIR="$STATE_DIR/cni/net.d"
 CNI_BIN_DIR=/usr/lib/cni
 CNI_BRIDGE=chooks0
 POD_CIDR=10.244.0.0/24
+# The bridge's own address (host-local's gateway: the subnet's first address).
+POD_GATEWAY=10.244.0.1
 SERVICE_CIDR=10.96.0.0/16
 FIRST_SERVICE_IP=10.96.0.1
 
@@ -41,6 +46,13 @@ TEST_NAMESPACE=hooks-test
 RUNNER_POD=runner-0
 RUNNER_CLAIM=runner-0-work
 HOOK_SA=hook
+
+# Dockerfile actions: builder pods reach the registry (127.0.0.1:5000 on the host) through the
+# bridge address; the kubelet pulls from 127.0.0.1:5000. See lib/registry.sh.
+REGISTRY_HOST_ADDR=127.0.0.1:5000
+REGISTRY_POD_ADDR=$POD_GATEWAY:5000
+REGISTRY_SECRET=registry-credentials
+BUILDER_IMAGE=container-hooks-test/builder:1
 
 ADMIN_KUBECONFIG="$CONF_DIR/admin.kubeconfig"
 HOOK_KUBECONFIG="$CONF_DIR/hook.kubeconfig"

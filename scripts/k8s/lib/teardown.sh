@@ -135,6 +135,7 @@ teardown_all() {
   stop_shims
   unmount_state_dir
   remove_network
+  remove_registry_exposure
   remove_pod_cgroups
   remove_created_host_paths
   rm -rf "$STATE_DIR"

@@ -10,7 +10,6 @@ import {
   type PrepareJobArgs,
   type PrepareJobResponse
 } from '@container-hooks/hooklib'
-import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { kubeContext, type KubeContext } from '../context'
 import { KubeApiError } from '../kube/client'
@@ -18,8 +17,9 @@ import { createPod, createSecret, deleteObject, getPod, waitRunning } from '../k
 import { JOB_CONTAINER, contextPorts, jobPodSpec } from '../specs/job-pod'
 import { labelsFor, objectName } from '../specs/labels'
 import { pullSecretSpec } from '../specs/pull-secret'
-import { mergeTemplate, parseTemplate } from '../specs/template-merge'
+import { mergeTemplate } from '../specs/template-merge'
 import { toHookState, type JobState } from '../state'
+import { loadTemplate } from '../template-file'
 import { chooseClaim, podStorage, runnerImage } from '../storage'
 import { copyTarget, pushAll } from '../sync/copy'
 import { detectAlpine } from './alpine'
@@ -43,19 +43,6 @@ async function claimAccessModes({ client }: KubeContext, claim: string): Promise
     resource: 'persistentvolumeclaims'
   })
   return pvc.status?.accessModes ?? pvc.spec?.accessModes ?? []
-}
-
-function loadTemplate(path: string | undefined): ReturnType<typeof parseTemplate> | undefined {
-  if (path === undefined) return undefined
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new ConfigError(
-      `ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE=${path} cannot be read: ${(err as Error).message}`
-    )
-  }
-  return parseTemplate(text, path)
 }
 
 /** The runner's `_work` on the host: the source of the job container's /__w mount. */

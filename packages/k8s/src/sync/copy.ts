@@ -131,21 +131,35 @@ async function podCommand(
 async function sendPaths(
   target: SyncTarget,
   paths: string[] | undefined,
-  deleted: string[] = []
+  deleted: string[] = [],
+  into = { podDir: POD_WORK, tarArgs: [] as string[] }
 ): Promise<void> {
-  const args =
-    paths === undefined
+  const args = [
+    ...into.tarArgs,
+    ...(paths === undefined
       ? ['-c', '-f', '-', '-C', target.hostDir, '.']
-      : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-']
+      : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-'])
+  ]
   await hostTar(args, async child => {
     const archive = child.stdout!.pipe(new PassThrough({ highWaterMark: 1 << 20 }))
     child.stdin!.end(paths === undefined ? undefined : paths.map(p => `${p}\0`).join(''))
-    const command = ['sh', '-c', PUSH_SCRIPT, 'push', POD_WORK, ...deleted.map(p => `./${p}`)]
+    const command = ['sh', '-c', PUSH_SCRIPT, 'push', into.podDir, ...deleted.map(p => `./${p}`)]
     await podCommand(target, command, 'copying the workspace into the pod', {
       // Piped at once: Node drops the output of an exited child nobody was reading yet.
       stdin: archive,
       stdout: new Collect()
     })
+  })
+}
+
+/**
+ * All of `target.hostDir` into `podDir` as a build context: no manifest kept, every entry owned
+ * by root (Kaniko's COPY keeps the owner, `docker build` makes it root).
+ */
+export function pushDirectory(target: SyncTarget, podDir: string): Promise<void> {
+  return sendPaths(target, undefined, [], {
+    podDir,
+    tarArgs: ['--owner=0', '--group=0', '--numeric-owner']
   })
 }
 

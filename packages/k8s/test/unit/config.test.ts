@@ -1,5 +1,5 @@
 import { ConfigError } from '@container-hooks/hooklib'
-import { readConfig } from '../../src/config'
+import { DEFAULT_BUILDER_IMAGE, readConfig } from '../../src/config'
 
 const base = { ACTIONS_RUNNER_POD_NAME: 'runner-0' }
 
@@ -15,7 +15,16 @@ describe('readConfig', () => {
       runnerImage: undefined,
       externalsDir: '/home/runner/externals',
       templatePath: undefined,
-      useKubeScheduler: false
+      useKubeScheduler: false,
+      build: {
+        registryHost: undefined,
+        registryPushHost: undefined,
+        registryPullHost: undefined,
+        registrySecret: undefined,
+        registryInsecure: false,
+        builderImage: DEFAULT_BUILDER_IMAGE,
+        builderArgs: []
+      }
     })
     expect(readConfig(base).namespace).toBe('default')
   })
@@ -29,7 +38,14 @@ describe('readConfig', () => {
       ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '30',
       ACTIONS_RUNNER_IMAGE: 'ghcr.io/actions/actions-runner:2.330.0',
       ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: '/t.yaml',
-      ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'true'
+      ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'true',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_HOST: 'registry.example.com/actions',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_HOST_PUSH: '10.0.0.5:5000/actions',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_HOST_PULL: '127.0.0.1:5000/actions',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_SECRET_NAME: 'registry',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_INSECURE: '1',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_IMAGE: 'builder:1',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_ARGS: '--registry-mirror=m:5000 --label "a b=c"'
     })
     expect(config).toMatchObject({
       namespace: 'ci',
@@ -39,7 +55,16 @@ describe('readConfig', () => {
       prepareTimeoutMs: 30_000,
       runnerImage: 'ghcr.io/actions/actions-runner:2.330.0',
       templatePath: '/t.yaml',
-      useKubeScheduler: true
+      useKubeScheduler: true,
+      build: {
+        registryHost: 'registry.example.com/actions',
+        registryPushHost: '10.0.0.5:5000/actions',
+        registryPullHost: '127.0.0.1:5000/actions',
+        registrySecret: 'registry',
+        registryInsecure: true,
+        builderImage: 'builder:1',
+        builderArgs: ['--registry-mirror=m:5000', '--label', 'a b=c']
+      }
     })
   })
 
@@ -52,6 +77,10 @@ describe('readConfig', () => {
     [
       { ...base, ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'yes' },
       /ACTIONS_RUNNER_USE_KUBE_SCHEDULER="yes" is not a boolean/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_INSECURE: 'http' },
+      /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_INSECURE="http" is not a boolean/
     ],
     [
       { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'nfs' },

@@ -7,6 +7,7 @@ import type {
   V1Container,
   V1ContainerPort,
   V1EnvVar,
+  V1HostAlias,
   V1Pod,
   V1PodSpec,
   V1Volume,
@@ -18,6 +19,7 @@ import {
   parsePortMapping,
   type HookContainer
 } from '@container-hooks/hooklib'
+import { withOptions, type ContainerOptions, type JobOptions } from './container-options'
 
 export const JOB_CONTAINER = 'job'
 export const WORK_VOLUME = 'work'
@@ -40,6 +42,8 @@ export interface JobPodInput {
   services: HookContainer[]
   /** Container names of the services, index-matched. */
   serviceNames: string[]
+  /** The mapped `options:` of the job container and the services (specs/container-options). */
+  options: JobOptions
   storage: PodStorage
   /** Image holding the runner's externals; no init container when undefined. */
   runnerImage?: string
@@ -80,35 +84,48 @@ export function jobMounts(): V1VolumeMount[] {
   ]
 }
 
-function entry(container: HookContainer): Pick<V1Container, 'command' | 'args'> {
-  if (!container.entryPoint) return {}
-  return { command: [container.entryPoint], args: joinRunnerArgs(container.entryPointArgs) }
+/** The runner's entrypoint, else `--entrypoint` from the options (as `docker create` does). */
+function entry(
+  container: HookContainer,
+  options: ContainerOptions
+): Pick<V1Container, 'command' | 'args'> {
+  const entryPoint = container.entryPoint ?? options.entrypoint
+  if (!entryPoint) return {}
+  return { command: [entryPoint], args: joinRunnerArgs(container.entryPointArgs) }
 }
 
-export function jobContainer(container: HookContainer): V1Container {
+const shmVolume = (container: string): string => `shm-${container}`
+
+export function jobContainer(container: HookContainer, options: ContainerOptions): V1Container {
+  const command = entry(container, options)
   const spec: V1Container = {
     name: JOB_CONTAINER,
     image: requiredImage(container, 'container'),
-    ...(container.entryPoint ? entry(container) : { command: KEEP_ALIVE }),
+    ...(command.command ? command : { command: KEEP_ALIVE }),
     env: envList({ ...JOB_DEFAULT_ENV, ...container.environmentVariables }),
     volumeMounts: jobMounts(),
     ports: ports(container, 'container')
   }
   if (container.workingDirectory) spec.workingDir = container.workingDirectory
-  return spec
+  return withOptions(spec, options, shmVolume(JOB_CONTAINER))
 }
 
-export function serviceContainer(service: HookContainer, name: string, index: number): V1Container {
+export function serviceContainer(
+  service: HookContainer,
+  name: string,
+  index: number,
+  options: ContainerOptions
+): V1Container {
   const field = `services[${index}]`
   const spec: V1Container = {
     name,
     image: requiredImage(service, field),
-    ...entry(service),
+    ...entry(service, options),
     env: envList(service.environmentVariables),
     ports: ports(service, field)
   }
   if (service.workingDirectory) spec.workingDir = service.workingDirectory
-  return spec
+  return withOptions(spec, options, shmVolume(name))
 }
 
 function requiredImage(container: HookContainer, field: string): string {
@@ -140,6 +157,25 @@ function volumes(storage: PodStorage): V1Volume[] {
   return [work, { name: EXTERNALS_VOLUME, emptyDir: {} }]
 }
 
+/** `--shm-size`: a memory-backed emptyDir of that size per container that asked for one. */
+function shmVolumes(containers: Array<[string, ContainerOptions]>): V1Volume[] {
+  return containers
+    .filter(([, o]) => o.shmSize !== undefined)
+    .map(([name, o]) => ({
+      name: shmVolume(name),
+      emptyDir: { medium: 'Memory', sizeLimit: o.shmSize }
+    }))
+}
+
+/** Services (and `--network-alias` names) resolve to localhost; `--add-host` entries follow. */
+function hostAliases(names: string[], options: ContainerOptions[]): V1HostAlias[] {
+  const local = [...new Set([...names, ...options.flatMap(o => o.localNames)])]
+  return [
+    ...(local.length > 0 ? [{ ip: '127.0.0.1', hostnames: local }] : []),
+    ...options.flatMap(o => o.hostAliases)
+  ]
+}
+
 function placement(storage: PodStorage): Partial<V1PodSpec> {
   if (storage.mode !== 'volume' || storage.node === undefined) return {}
   if (!storage.pinWithAffinity) return { nodeName: storage.node }
@@ -161,21 +197,32 @@ function placement(storage: PodStorage): Partial<V1PodSpec> {
 }
 
 export function jobPodSpec(input: JobPodInput): V1Pod {
+  const { options } = input
+  const named: Array<[string, ContainerOptions]> = [
+    ...(input.container ? [[JOB_CONTAINER, options.container] as [string, ContainerOptions]] : []),
+    ...options.services.map((o, i): [string, ContainerOptions] => [input.serviceNames[i], o])
+  ]
   const containers = [
-    ...(input.container ? [jobContainer(input.container)] : []),
-    ...input.services.map((service, i) => serviceContainer(service, input.serviceNames[i], i))
+    ...(input.container ? [jobContainer(input.container, options.container)] : []),
+    ...input.services.map((service, i) =>
+      serviceContainer(service, input.serviceNames[i], i, options.services[i])
+    )
   ]
   const spec: V1PodSpec = {
     restartPolicy: 'Never',
     // Job pods get no API credentials: the workflow's code must not act as the runner.
     automountServiceAccountToken: false,
     containers,
-    volumes: volumes(input.storage),
+    volumes: [...volumes(input.storage), ...shmVolumes(named)],
     ...placement(input.storage)
   }
+  if (options.hostname !== undefined) spec.hostname = options.hostname
   // Services are containers of this pod: their names resolve to localhost, as under Docker.
-  if (input.serviceNames.length > 0)
-    spec.hostAliases = [{ ip: '127.0.0.1', hostnames: input.serviceNames }]
+  const aliases = hostAliases(
+    input.serviceNames,
+    named.map(([, o]) => o)
+  )
+  if (aliases.length > 0) spec.hostAliases = aliases
   if (input.container && input.runnerImage !== undefined) {
     spec.initContainers = [externalsInit(input.runnerImage, input.externalsDir)]
   }

@@ -94,7 +94,9 @@ function entry(
   return { command: [entryPoint], args: joinRunnerArgs(container.entryPointArgs) }
 }
 
-const shmVolume = (container: string): string => `shm-${container}`
+// By position: a service's container name may already use all 63 characters a name may have.
+const shmVolume = (serviceIndex?: number): string =>
+  serviceIndex === undefined ? 'shm-job' : `shm-service-${serviceIndex}`
 
 export function jobContainer(container: HookContainer, options: ContainerOptions): V1Container {
   const command = entry(container, options)
@@ -107,7 +109,7 @@ export function jobContainer(container: HookContainer, options: ContainerOptions
     ports: ports(container, 'container')
   }
   if (container.workingDirectory) spec.workingDir = container.workingDirectory
-  return withOptions(spec, options, shmVolume(JOB_CONTAINER))
+  return withOptions(spec, options, shmVolume())
 }
 
 export function serviceContainer(
@@ -125,7 +127,7 @@ export function serviceContainer(
     ports: ports(service, field)
   }
   if (service.workingDirectory) spec.workingDir = service.workingDirectory
-  return withOptions(spec, options, shmVolume(name))
+  return withOptions(spec, options, shmVolume(index))
 }
 
 function requiredImage(container: HookContainer, field: string): string {
@@ -158,13 +160,14 @@ function volumes(storage: PodStorage): V1Volume[] {
 }
 
 /** `--shm-size`: a memory-backed emptyDir of that size per container that asked for one. */
-function shmVolumes(containers: Array<[string, ContainerOptions]>): V1Volume[] {
-  return containers
-    .filter(([, o]) => o.shmSize !== undefined)
-    .map(([name, o]) => ({
-      name: shmVolume(name),
-      emptyDir: { medium: 'Memory', sizeLimit: o.shmSize }
-    }))
+function shmVolumes(input: JobPodInput): V1Volume[] {
+  const { container, services } = input.options
+  return [
+    ...(input.container ? [{ name: shmVolume(), o: container }] : []),
+    ...services.map((o, i) => ({ name: shmVolume(i), o }))
+  ]
+    .filter(({ o }) => o.shmSize !== undefined)
+    .map(({ name, o }) => ({ name, emptyDir: { medium: 'Memory', sizeLimit: o.shmSize } }))
 }
 
 /** Services (and `--network-alias` names) resolve to localhost; `--add-host` entries follow. */
@@ -198,10 +201,7 @@ function placement(storage: PodStorage): Partial<V1PodSpec> {
 
 export function jobPodSpec(input: JobPodInput): V1Pod {
   const { options } = input
-  const named: Array<[string, ContainerOptions]> = [
-    ...(input.container ? [[JOB_CONTAINER, options.container] as [string, ContainerOptions]] : []),
-    ...options.services.map((o, i): [string, ContainerOptions] => [input.serviceNames[i], o])
-  ]
+  const used = [...(input.container ? [options.container] : []), ...options.services]
   const containers = [
     ...(input.container ? [jobContainer(input.container, options.container)] : []),
     ...input.services.map((service, i) =>
@@ -213,15 +213,12 @@ export function jobPodSpec(input: JobPodInput): V1Pod {
     // Job pods get no API credentials: the workflow's code must not act as the runner.
     automountServiceAccountToken: false,
     containers,
-    volumes: [...volumes(input.storage), ...shmVolumes(named)],
+    volumes: [...volumes(input.storage), ...shmVolumes(input)],
     ...placement(input.storage)
   }
   if (options.hostname !== undefined) spec.hostname = options.hostname
   // Services are containers of this pod: their names resolve to localhost, as under Docker.
-  const aliases = hostAliases(
-    input.serviceNames,
-    named.map(([, o]) => o)
-  )
+  const aliases = hostAliases(input.serviceNames, used)
   if (aliases.length > 0) spec.hostAliases = aliases
   if (input.container && input.runnerImage !== undefined) {
     spec.initContainers = [externalsInit(input.runnerImage, input.externalsDir)]

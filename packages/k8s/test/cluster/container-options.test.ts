@@ -4,7 +4,7 @@
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/container-options.test.ts
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectSuccess, jobContainer, runHook, runStep } from '../helpers/hook'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
@@ -70,9 +70,7 @@ test('job and service options show up in the pod and the steps; ignored flags ar
     emptyDir: { medium: 'Memory', sizeLimit: '64Mi' }
   })
   expect(pod.spec!.hostAliases).toEqual([{ ip: '127.0.0.1', hostnames: ['busybox', 'cache'] }])
-  const step = expectSuccess(
-    await runHook('run_script_step', scriptStep(job.work, PROBE_SCRIPT), state, job.work)
-  )
+  const step = await runStep(job.work, PROBE_SCRIPT, state)
   expect(step.stdout).toContain('uid=1000 gid=1000 host=build-box')
   expect(step.stdout).toContain('shm=65536')
   expect(step.stdout).toContain('net_admin=1')

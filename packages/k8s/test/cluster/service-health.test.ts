@@ -4,7 +4,7 @@
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/service-health.test.ts
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectSuccess, jobContainer, runHook, runStep } from '../helpers/hook'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
@@ -58,14 +58,7 @@ test('prepare_job waits for a service that turns healthy after a delay; a step t
     periodSeconds: 1,
     failureThreshold: 30
   })
-  const step = expectSuccess(
-    await runHook(
-      'run_script_step',
-      scriptStep(job.work, 'wget -q -O - http://service:8080/'),
-      state,
-      job.work
-    )
-  )
+  const step = await runStep(job.work, 'wget -q -O - http://service:8080/', state)
   expect(step.stdout).toContain('container-hooks-test service')
 })
 

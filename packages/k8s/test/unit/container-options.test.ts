@@ -201,11 +201,11 @@ describe('jobOptions and the pod', () => {
     expect(redis.command).toEqual(['/start'])
     expect(redis.securityContext).toEqual({ runAsUser: 999, runAsGroup: 999 })
     expect(redis.startupProbe?.exec?.command).toEqual(['/bin/sh', '-c', 'redis-cli ping'])
-    expect(redis.volumeMounts).toEqual([{ name: 'shm-redis', mountPath: '/dev/shm' }])
+    expect(redis.volumeMounts).toEqual([{ name: 'shm-service-0', mountPath: '/dev/shm' }])
     expect(x.command).toEqual(['run'])
     expect(spec.volumes!.slice(2)).toEqual([
       { name: 'shm-job', emptyDir: { medium: 'Memory', sizeLimit: '128Mi' } },
-      { name: 'shm-redis', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }
+      { name: 'shm-service-0', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }
     ])
   })
 

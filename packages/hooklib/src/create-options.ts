@@ -193,7 +193,25 @@ export function parseCreateOptions(
   return { options, unknown }
 }
 
+/** The quote left open at the end of `raw` (sh rules), or undefined when all are closed. */
+function openQuote(raw: string): string | undefined {
+  let quote: string | undefined
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]
+    if (quote === "'") {
+      if (c === "'") quote = undefined
+    } else if (c === '\\') i++
+    else if (quote === '"') {
+      if (c === '"') quote = undefined
+    } else if (c === '"' || c === "'") quote = c
+  }
+  return quote
+}
+
 function tokenize(raw: string, field: string): string[] {
+  // shell-quote would silently close it, turning the rest of the string into one value.
+  const quote = openQuote(raw)
+  if (quote) throw new InputError(`${field}: unterminated ${quote} quote in "${raw}"`)
   // Keep `$VAR` literal: docker receives the string unexpanded from the runner.
   const entries = parse(raw, name => `$${name}`)
   return entries.map(entry => {

@@ -109,12 +109,24 @@ describe('parseCreateOptions', () => {
       'createOptions: --mount "type=bind,source=/x" needs target=<container path>'
     ],
     ['--init=yes', 'createOptions: --init takes true or false, got "yes"'],
+    ['--health-cmd "exit 1', 'createOptions: unterminated " quote in "--health-cmd "exit 1"'],
+    ["-e A='x", `createOptions: unterminated ' quote in "-e A='x"`],
+    ['-e A="x\\"', 'createOptions: unterminated " quote in "-e A="x\\""'],
     [
       '--cpus 1 | cat',
       'createOptions: unexpected "|" in "--cpus 1 | cat"; quote values that contain shell characters'
     ]
   ])('rejects %s with a message naming the flag', (raw, message) => {
     expect(() => parseCreateOptions(raw)).toThrow(new InputError(message))
+  })
+
+  it('accepts closed quotes with escapes inside', () => {
+    const { options } = parseCreateOptions(`-e A="x\\" y" -e B='a"b' -e C=\\'`)
+    expect(options.env).toEqual([
+      { name: 'A', value: 'x" y' },
+      { name: 'B', value: 'a"b' },
+      { name: 'C', value: "'" }
+    ])
   })
 
   it('names the field it was given', () => {

@@ -1,6 +1,7 @@
 /**
- * prepare_job: one pod with the job container and the services, its pull secret, `_work` on the
- * claim or copied in, then the response (index-matched services, isAlpine).
+ * prepare_job: one pod with the job container and the services (their `options:` mapped), its
+ * pull secret, healthy services, `_work` on the claim or copied in, then the response
+ * (index-matched services, isAlpine).
  */
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node'
 import {
@@ -13,7 +14,9 @@ import {
 import { dirname } from 'node:path'
 import { kubeContext, type KubeContext } from '../context'
 import { KubeApiError } from '../kube/client'
+import { healthStopped, waitHealthy } from '../kube/health'
 import { createPod, createSecret, deleteObject, getPod, waitRunning } from '../kube/pods'
+import { ignoredOptionsWarning, jobOptions } from '../specs/container-options'
 import { JOB_CONTAINER, contextPorts, jobPodSpec } from '../specs/job-pod'
 import { labelsFor, objectName } from '../specs/labels'
 import { pullSecretSpec } from '../specs/pull-secret'
@@ -59,6 +62,9 @@ export async function prepareJob(
   const kube = await kubeContext(ctx.env)
   const { config, client } = kube
   const template = loadTemplate(config.templatePath)
+  const options = jobOptions(args, ctx.env)
+  const ignored = ignoredOptionsWarning(args, options)
+  if (ignored) ctx.log.warning(ignored)
   const runner = await readRunnerPod(kube)
   const claim = chooseClaim(config, runner)
   const accessModes = claim === undefined ? [] : await claimAccessModes(kube, claim)
@@ -95,6 +101,7 @@ export async function prepareJob(
       container: args.container,
       services: args.services,
       serviceNames,
+      options,
       storage,
       runnerImage: runnerImage(config, runner),
       externalsDir: config.externalsDir,
@@ -104,7 +111,16 @@ export async function prepareJob(
     ctx.log.info(
       `Job pod ${state.pod} (${storage.mode} mode) created in namespace ${client.namespace}`
     )
-    await waitRunning(client, state.pod, config.prepareTimeoutMs, ctx.signal)
+    // One bound for the pod to run and its health checks to pass, as under Docker.
+    const deadline = Date.now() + config.prepareTimeoutMs
+    const running = await waitRunning(
+      client,
+      state.pod,
+      config.prepareTimeoutMs,
+      ctx.signal,
+      healthStopped
+    )
+    await waitHealthy(client, running, deadline, ctx.log, ctx.signal)
     if (storage.mode === 'copy' && state.jobContainer) {
       const started = Date.now()
       await pushAll(copyTarget(client, state, ctx.signal))

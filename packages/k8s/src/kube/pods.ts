@@ -4,6 +4,7 @@
  * that exits while starting) instead of waiting out the whole timeout.
  */
 import type {
+  CoreV1Event,
   CoreV1EventList,
   V1ContainerStatus,
   V1Pod,
@@ -81,13 +82,17 @@ export async function deleteObject(
   }
 }
 
-export async function podEvents(client: KubeClient, pod: string): Promise<string[]> {
+export async function podEventList(client: KubeClient, pod: string): Promise<CoreV1Event[]> {
   const selector = encodeURIComponent(`involvedObject.name=${pod},involvedObject.kind=Pod`)
   const list = await client.call<CoreV1EventList>('GET', `events?fieldSelector=${selector}`, {
     verb: 'list',
     resource: 'events'
   })
   return list.items
+}
+
+export async function podEvents(client: KubeClient, pod: string): Promise<string[]> {
+  return (await podEventList(client, pod))
     .filter(e => e.type === 'Warning')
     .map(e => `${e.reason ?? 'Event'}: ${e.message ?? ''}`.trim())
 }
@@ -140,7 +145,7 @@ export function isRunning(pod: V1Pod): boolean {
   )
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer)
@@ -154,16 +159,21 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/**
+ * Resolves once every container runs, or earlier when `settled(pod)` says so (a container
+ * stopped by its failed health check: the caller reports that better than "exited").
+ */
 export async function waitRunning(
   client: KubeClient,
   name: string,
   timeoutMs: number,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  settled: (pod: V1Pod) => boolean = () => false
 ): Promise<V1Pod> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const pod = await getPod(client, name)
-    if (isRunning(pod)) return pod
+    if (isRunning(pod) || settled(pod)) return pod
     const failure = startFailure(pod)
     if (failure) throw new HookError(`Job pod ${name} failed to start: ${failure}`)
     if (Date.now() > deadline) {

@@ -7,6 +7,7 @@ import type {
   V1Container,
   V1ContainerPort,
   V1EnvVar,
+  V1HostAlias,
   V1Pod,
   V1PodSpec,
   V1Volume,
@@ -18,6 +19,7 @@ import {
   parsePortMapping,
   type HookContainer
 } from '@container-hooks/hooklib'
+import { withOptions, type ContainerOptions, type JobOptions } from './container-options'
 
 export const JOB_CONTAINER = 'job'
 export const WORK_VOLUME = 'work'
@@ -40,6 +42,8 @@ export interface JobPodInput {
   services: HookContainer[]
   /** Container names of the services, index-matched. */
   serviceNames: string[]
+  /** The mapped `options:` of the job container and the services (specs/container-options). */
+  options: JobOptions
   storage: PodStorage
   /** Image holding the runner's externals; no init container when undefined. */
   runnerImage?: string
@@ -80,35 +84,50 @@ export function jobMounts(): V1VolumeMount[] {
   ]
 }
 
-function entry(container: HookContainer): Pick<V1Container, 'command' | 'args'> {
-  if (!container.entryPoint) return {}
-  return { command: [container.entryPoint], args: joinRunnerArgs(container.entryPointArgs) }
+/** The runner's entrypoint, else `--entrypoint` from the options (as `docker create` does). */
+function entry(
+  container: HookContainer,
+  options: ContainerOptions
+): Pick<V1Container, 'command' | 'args'> {
+  const entryPoint = container.entryPoint ?? options.entrypoint
+  if (!entryPoint) return {}
+  return { command: [entryPoint], args: joinRunnerArgs(container.entryPointArgs) }
 }
 
-export function jobContainer(container: HookContainer): V1Container {
+// By position: a service's container name may already use all 63 characters a name may have.
+const shmVolume = (serviceIndex?: number): string =>
+  serviceIndex === undefined ? 'shm-job' : `shm-service-${serviceIndex}`
+
+export function jobContainer(container: HookContainer, options: ContainerOptions): V1Container {
+  const command = entry(container, options)
   const spec: V1Container = {
     name: JOB_CONTAINER,
     image: requiredImage(container, 'container'),
-    ...(container.entryPoint ? entry(container) : { command: KEEP_ALIVE }),
+    ...(command.command ? command : { command: KEEP_ALIVE }),
     env: envList({ ...JOB_DEFAULT_ENV, ...container.environmentVariables }),
     volumeMounts: jobMounts(),
     ports: ports(container, 'container')
   }
   if (container.workingDirectory) spec.workingDir = container.workingDirectory
-  return spec
+  return withOptions(spec, options, shmVolume())
 }
 
-export function serviceContainer(service: HookContainer, name: string, index: number): V1Container {
+export function serviceContainer(
+  service: HookContainer,
+  name: string,
+  index: number,
+  options: ContainerOptions
+): V1Container {
   const field = `services[${index}]`
   const spec: V1Container = {
     name,
     image: requiredImage(service, field),
-    ...entry(service),
+    ...entry(service, options),
     env: envList(service.environmentVariables),
     ports: ports(service, field)
   }
   if (service.workingDirectory) spec.workingDir = service.workingDirectory
-  return spec
+  return withOptions(spec, options, shmVolume(index))
 }
 
 function requiredImage(container: HookContainer, field: string): string {
@@ -140,6 +159,26 @@ function volumes(storage: PodStorage): V1Volume[] {
   return [work, { name: EXTERNALS_VOLUME, emptyDir: {} }]
 }
 
+/** `--shm-size`: a memory-backed emptyDir of that size per container that asked for one. */
+function shmVolumes(input: JobPodInput): V1Volume[] {
+  const { container, services } = input.options
+  return [
+    ...(input.container ? [{ name: shmVolume(), o: container }] : []),
+    ...services.map((o, i) => ({ name: shmVolume(i), o }))
+  ]
+    .filter(({ o }) => o.shmSize !== undefined)
+    .map(({ name, o }) => ({ name, emptyDir: { medium: 'Memory', sizeLimit: o.shmSize } }))
+}
+
+/** Services (and `--network-alias` names) resolve to localhost; `--add-host` entries follow. */
+function hostAliases(names: string[], options: ContainerOptions[]): V1HostAlias[] {
+  const local = [...new Set([...names, ...options.flatMap(o => o.localNames)])]
+  return [
+    ...(local.length > 0 ? [{ ip: '127.0.0.1', hostnames: local }] : []),
+    ...options.flatMap(o => o.hostAliases)
+  ]
+}
+
 function placement(storage: PodStorage): Partial<V1PodSpec> {
   if (storage.mode !== 'volume' || storage.node === undefined) return {}
   if (!storage.pinWithAffinity) return { nodeName: storage.node }
@@ -161,21 +200,26 @@ function placement(storage: PodStorage): Partial<V1PodSpec> {
 }
 
 export function jobPodSpec(input: JobPodInput): V1Pod {
+  const { options } = input
+  const used = [...(input.container ? [options.container] : []), ...options.services]
   const containers = [
-    ...(input.container ? [jobContainer(input.container)] : []),
-    ...input.services.map((service, i) => serviceContainer(service, input.serviceNames[i], i))
+    ...(input.container ? [jobContainer(input.container, options.container)] : []),
+    ...input.services.map((service, i) =>
+      serviceContainer(service, input.serviceNames[i], i, options.services[i])
+    )
   ]
   const spec: V1PodSpec = {
     restartPolicy: 'Never',
     // Job pods get no API credentials: the workflow's code must not act as the runner.
     automountServiceAccountToken: false,
     containers,
-    volumes: volumes(input.storage),
+    volumes: [...volumes(input.storage), ...shmVolumes(input)],
     ...placement(input.storage)
   }
+  if (options.hostname !== undefined) spec.hostname = options.hostname
   // Services are containers of this pod: their names resolve to localhost, as under Docker.
-  if (input.serviceNames.length > 0)
-    spec.hostAliases = [{ ip: '127.0.0.1', hostnames: input.serviceNames }]
+  const aliases = hostAliases(input.serviceNames, used)
+  if (aliases.length > 0) spec.hostAliases = aliases
   if (input.container && input.runnerImage !== undefined) {
     spec.initContainers = [externalsInit(input.runnerImage, input.externalsDir)]
   }

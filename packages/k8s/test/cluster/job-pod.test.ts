@@ -5,7 +5,7 @@ import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, prepareJob, runHook, scriptStep } from '../helpers/hook'
+import { expectSuccess, jobContainer, prepareJob, runHook, runStep } from '../helpers/hook'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
@@ -125,14 +125,7 @@ test('a template that sets resources and a label shows up in the created pod', a
   const pod = await readPod(job.c, state.pod as string)
   expect(pod.metadata!.labels!.team).toBe('ci-platform')
   expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
-  const step = expectSuccess(
-    await runHook(
-      'run_script_step',
-      scriptStep(job.work, 'echo "t=$FROM_TEMPLATE"'),
-      state,
-      job.work
-    )
-  )
+  const step = await runStep(job.work, 'echo "t=$FROM_TEMPLATE"', state)
   expect(step.stdout).toContain('t=yes')
 })
 
@@ -161,9 +154,7 @@ test('a job container whose image entrypoint would exit stays alive and runs ste
   // node:1 has no long-running default command: the hook's keep-alive replaces it.
   const run = await prepareJob(job.work, { image: 'container-hooks-test/node:1' })
   const state = run.state
-  const step = expectSuccess(
-    await runHook('run_script_step', scriptStep(job.work, 'echo alive'), state, job.work)
-  )
+  const step = await runStep(job.work, 'echo alive', state)
   expect(step.stdout).toContain('alive')
 })
 

@@ -167,6 +167,11 @@ export function expectSuccess(run: HookRun): HookRun {
   return run
 }
 
+/** A `run:` step with `script` that must succeed: its run. */
+export async function runStep(work: Work, script: string, state: HookState): Promise<HookRun> {
+  return expectSuccess(await runHook('run_script_step', scriptStep(work, script), state, work))
+}
+
 /** prepare_job for a job container (no services) that must succeed: its response. */
 export async function prepareJob(
   work: Work,

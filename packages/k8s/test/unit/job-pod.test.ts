@@ -1,8 +1,10 @@
+import { jobOptions } from '../../src/specs/container-options'
 import { contextPorts, jobPodSpec, KEEP_ALIVE, type JobPodInput } from '../../src/specs/job-pod'
 import { busybox } from '../helpers/containers'
 
+/** The options are mapped from the containers' createOptions unless given. */
 function input(overrides: Partial<JobPodInput> = {}): JobPodInput {
-  return {
+  const base: Omit<JobPodInput, 'options'> = {
     name: 'runner-0-job-abc',
     labels: { l: 'v' },
     container: busybox({
@@ -16,6 +18,7 @@ function input(overrides: Partial<JobPodInput> = {}): JobPodInput {
     externalsDir: '/home/runner/externals',
     ...overrides
   }
+  return { ...base, options: overrides.options ?? jobOptions(base, {}) }
 }
 
 describe('jobPodSpec', () => {

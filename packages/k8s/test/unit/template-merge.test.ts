@@ -1,19 +1,28 @@
 import { ConfigError } from '@container-hooks/hooklib'
+import { jobOptions } from '../../src/specs/container-options'
 import { jobPodSpec } from '../../src/specs/job-pod'
 import { mergeTemplate, parseTemplate } from '../../src/specs/template-merge'
 import { busybox } from '../helpers/containers'
 
-const pod = () =>
-  jobPodSpec({
+const pod = (containerOptions: string | null = null) => {
+  const jobContainer = busybox({
+    environmentVariables: { A: '1' },
+    portMappings: ['80'],
+    createOptions: containerOptions
+  })
+  const services = [busybox({ image: 'redis:7' })]
+  return jobPodSpec({
     name: 'p',
     labels: { mine: 'yes' },
-    container: busybox({ environmentVariables: { A: '1' }, portMappings: ['80'] }),
-    services: [busybox({ image: 'redis:7' })],
+    container: jobContainer,
+    services,
     serviceNames: ['redis'],
+    options: jobOptions({ container: jobContainer, services }, {}),
     storage: { mode: 'copy' },
     runnerImage: 'runner:1',
     externalsDir: '/e'
   })
+}
 
 const TEMPLATE = `
 metadata:
@@ -63,6 +72,18 @@ describe('pod template', () => {
     expect(original).toEqual(pod())
     job.env!.push({ name: 'C', value: '3' })
     expect(mergeTemplate(pod(), template).spec!.containers[0].env).toHaveLength(5)
+  })
+
+  test('applies on top of the options: the template wins, options it does not set stay', () => {
+    const merged = mergeTemplate(
+      pod('--cpus 2 --memory 512m --cap-add NET_ADMIN -e A=from-options -e D=4'),
+      parseTemplate(TEMPLATE, 't.yaml')
+    )
+    const job = merged.spec!.containers[0]
+    expect(job.resources).toEqual({ limits: { cpu: '1', memory: '1Gi' } })
+    expect(job.securityContext).toEqual({ capabilities: { add: ['NET_ADMIN'] } })
+    // env lists are appended: the template's entries come last, and the last of a name wins.
+    expect(job.env!.map(e => e.name).slice(-3)).toEqual(['A', 'D', 'B'])
   })
 
   test.each([

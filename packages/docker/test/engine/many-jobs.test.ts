@@ -65,5 +65,5 @@ describe(`${JOBS} jobs in a row through the bundle`, () => {
     }
     expect(anonymous).toHaveLength(JOBS)
     expect(await existingVolumes(anonymous)).toEqual([])
-  }, 480000)
+  }, 600000)
 })

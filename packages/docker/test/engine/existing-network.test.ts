@@ -4,9 +4,8 @@ import { docker, expectServiceReached, leftovers, runHook, uniqueRunner } from '
 import {
   BUSYBOX,
   container,
+  fetchServiceStep,
   jobContainer,
-  runnerSplit,
-  script,
   SERVICE,
   workDir
 } from '../support/inputs'
@@ -50,8 +49,9 @@ describe('an existing network from ACTIONS_RUNNER_NETWORK_DRIVER', () => {
       expect(Object.keys(service.NetworkSettings.Networks)).toEqual([name])
       expect(service.NetworkSettings.Networks[name].Aliases).toContain('service')
 
-      const wget = script(runnerSplit('-c "wget -q -O - http://service:8080/"'))
-      expectServiceReached(await runHook('run_script_step', wget, state, runner, { env }))
+      expectServiceReached(
+        await runHook('run_script_step', fetchServiceStep(), state, runner, { env })
+      )
       const step = container(BUSYBOX, {
         entryPoint: 'wget',
         entryPointArgs: ['-q', '-O', '-', 'http://service:8080/']

@@ -16,12 +16,21 @@ function filters(scope: Scope): { label: string[] } {
   return { label }
 }
 
-/** Containers first (they hold the network), then networks, then built images. */
+/**
+ * Containers first (they hold the network and their anonymous volumes, removed with them), then
+ * networks and any labelled anonymous volume a crash left behind, then built images.
+ */
 export async function removeLabelled(docker: Docker, scope: Scope): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: filters(scope) })
   await Promise.all(containers.map(c => removeContainer(docker, c.Id)))
-  const networks = await docker.listNetworks({ filters: filters(scope) })
-  await Promise.all(networks.map(n => ignoreMissing(docker.getNetwork(n.Id).remove())))
+  const [networks, volumes] = await Promise.all([
+    docker.listNetworks({ filters: filters(scope) }),
+    docker.listVolumes({ filters: filters(scope) })
+  ])
+  await Promise.all([
+    ...networks.map(n => ignoreMissing(docker.getNetwork(n.Id).remove())),
+    ...(volumes.Volumes ?? []).map(v => ignoreMissing(docker.getVolume(v.Name).remove()))
+  ])
   const images = await docker.listImages({ filters: filters(scope) })
   await Promise.all(images.map(i => ignoreMissing(docker.getImage(i.Id).remove({ force: true }))))
 }

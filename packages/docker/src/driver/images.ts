@@ -1,8 +1,16 @@
 /** Image pulls (credentials through the API's authconfig only) and local fallback. */
 import type Docker from 'dockerode'
 import { HookError, type Logger, type RegistryCredentials } from '@container-hooks/hooklib'
-import { engineMessage, statusOf } from './engine'
 import { withDefaultTag } from '../specs/names'
+import {
+  authconfig,
+  type AuthConfig,
+  DEFAULT_PULL_RETRY,
+  isDigestPinned,
+  retryDelayMs,
+  type PullRetry
+} from '../specs/pull-policy'
+import { engineMessage, statusOf } from './engine'
 
 export interface PullRequest {
   image: string
@@ -11,25 +19,13 @@ export interface PullRequest {
   field: string
 }
 
-const DOCKER_HUB = 'https://index.docker.io/v1/'
-const PULL_ATTEMPTS = 3
-const FIRST_RETRY_MS = 1000
 const AUTH_FAILURE =
   /unauthorized|authentication required|incorrect username or password|no basic auth credentials/i
-
-function authconfig(registry: RegistryCredentials | null): Docker.AuthConfig | undefined {
-  if (registry === null || (registry.username === '' && registry.password === '')) return undefined
-  return {
-    username: registry.username,
-    password: registry.password,
-    serveraddress: registry.serverUrl === '' ? DOCKER_HUB : registry.serverUrl
-  }
-}
 
 async function pullOnce(
   docker: Docker,
   image: string,
-  auth: Docker.AuthConfig | undefined,
+  auth: AuthConfig | undefined,
   signal: AbortSignal
 ): Promise<void> {
   const stream = await docker.pull(image, { authconfig: auth, abortSignal: signal })
@@ -62,21 +58,27 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Pulls like the runner does (always), printing one line per image. When the pull fails but the
- * image exists locally (a local-only or air-gapped image) it is used with a warning, unless the
- * job's own credentials were refused; only a missing image is retried with back-off.
+ * Pulls like the runner does (always, unless the reference is a digest already present), printing
+ * one line per image. When the pull fails but the image exists locally (a local-only or
+ * air-gapped image) it is used with a warning, unless the job's own credentials were refused;
+ * only a missing image is retried with back-off.
  */
 export async function pullImage(
   docker: Docker,
   req: PullRequest,
   log: Logger,
-  signal: AbortSignal
+  signal: AbortSignal,
+  retry: PullRetry = DEFAULT_PULL_RETRY
 ): Promise<void> {
   const image = withDefaultTag(req.image)
+  if (isDigestPinned(image) && (await existsLocally(docker, image))) {
+    log.info(`Using ${req.image}: present locally, pinned by digest`)
+    return
+  }
   const auth = authconfig(req.registry)
   const started = Date.now()
   let lastError: unknown
-  for (let attempt = 1; attempt <= PULL_ATTEMPTS && !signal.aborted; attempt++) {
+  for (let attempt = 1; attempt <= retry.attempts && !signal.aborted; attempt++) {
     try {
       await pullOnce(docker, image, auth, signal)
       log.info(`Pulled ${req.image} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
@@ -90,7 +92,13 @@ export async function pullImage(
         log.warning(`Could not pull ${req.image} (${engineMessage(err)}); using the local image`)
         return
       }
-      if (attempt < PULL_ATTEMPTS) await sleep(FIRST_RETRY_MS * 2 ** (attempt - 1), signal)
+      if (attempt < retry.attempts) {
+        const delay = retryDelayMs(retry, attempt)
+        log.info(
+          `Pulling ${req.image} failed (${engineMessage(err)}); retrying in ${(delay / 1000).toFixed(1)}s`
+        )
+        await sleep(delay, signal)
+      }
     }
   }
   signal.throwIfAborted()
@@ -99,7 +107,7 @@ export async function pullImage(
       ? 'check the image name, or give the job credentials'
       : 'check the image name and the credentials'
   throw new HookError(
-    `Could not pull ${req.field} "${req.image}" after ${PULL_ATTEMPTS} attempts: ${engineMessage(lastError)}; ${hint}`,
+    `Could not pull ${req.field} "${req.image}" after ${retry.attempts} attempts: ${engineMessage(lastError)}; ${hint}`,
     1,
     { cause: lastError }
   )

@@ -40,6 +40,8 @@ const BUILTIN_NETWORKS = new Set(['bridge', 'host', 'none', 'default'])
 
 const NS_PER_MS = 1e6
 
+type MountSpec = Docker.MountConfig[number]
+
 function envList(input: ContainerSpecInput): string[] {
   const env = new Map<string, string>(input.role === 'service' ? [] : Object.entries(RUNNER_ENV))
   for (const [name, value] of Object.entries(input.container.environmentVariables)) {
@@ -63,6 +65,16 @@ function command(
   return args.length > 0 ? { Cmd: args } : {}
 }
 
+/**
+ * An anonymous volume, labelled like the container: removed with it (`v: true`), and found by
+ * label if a crash ever left it behind. Named volumes get no labels: they outlive the job.
+ */
+function anonymousVolume(target: string, readOnly: boolean, input: ContainerSpecInput): MountSpec {
+  // The engine fills in the driver and the other options it is not given.
+  const options = { Labels: input.labels } as MountSpec['VolumeOptions']
+  return { Type: 'volume', Source: '', Target: target, ReadOnly: readOnly, VolumeOptions: options }
+}
+
 function mounts(input: ContainerSpecInput): Pick<Docker.HostConfig, 'Binds' | 'Mounts'> {
   const binds: string[] = []
   const list: Docker.MountConfig = []
@@ -78,14 +90,16 @@ function mounts(input: ContainerSpecInput): Pick<Docker.HostConfig, 'Binds' | 'M
   ]
   for (const { m, field } of all) {
     const mount = classifyMount(m, field)
-    if (mount.kind === 'anonymous')
-      list.push({ Type: 'volume', Source: '', Target: mount.target, ReadOnly: mount.readOnly })
+    if (mount.kind === 'anonymous') list.push(anonymousVolume(mount.target, mount.readOnly, input))
     // Binds (not Mounts) so a missing host directory is created, as `docker create -v` does.
     else binds.push(`${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`)
   }
   binds.push(...input.options.volumes)
   for (const m of input.options.mounts) {
-    list.push({ Type: m.type, Source: m.source ?? '', Target: m.target, ReadOnly: m.readOnly })
+    const source = m.source ?? ''
+    if (m.type === 'volume' && source === '')
+      list.push(anonymousVolume(m.target, m.readOnly, input))
+    else list.push({ Type: m.type, Source: source, Target: m.target, ReadOnly: m.readOnly })
   }
   return { Binds: binds, Mounts: list }
 }

@@ -124,29 +124,33 @@ describe('run_container_step on a real engine', () => {
     })
   })
 
-  it('stops and removes the step container on SIGINT', async () => {
-    const runner = uniqueRunner('step-cancel')
-    const dirs = workDir()
-    const started = Date.now()
-    const step = await runHook(
-      'run_container_step',
-      stepArgs(dirs, {
-        entryPoint: 'sh',
-        entryPointArgs: runnerSplit('-c "echo started; sleep 300; echo not-reached"')
-      }),
-      null,
-      runner,
-      { cancelAfterMs: 1500 }
-    )
-    expect(Date.now() - started).toBeLessThan(1500 + 7500)
-    expect(step.code).toBe(130)
-    expect(step.stdout).toContain('started')
-    expect(step.stdout).not.toContain('not-reached')
-    expect(await leftovers(runner)).toEqual([])
-    const all = await docker.listContainers({
-      all: true,
-      filters: { label: [`org.container-hooks.runner=${runner}`] }
-    })
-    expect(all).toEqual([])
-  })
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops and removes the step container on %s',
+    async cancelSignal => {
+      const runner = uniqueRunner('step-cancel')
+      const dirs = workDir()
+      const started = Date.now()
+      const step = await runHook(
+        'run_container_step',
+        stepArgs(dirs, {
+          entryPoint: 'sh',
+          entryPointArgs: runnerSplit('-c "echo started; sleep 300; echo not-reached"')
+        }),
+        null,
+        runner,
+        { cancelAfterMs: 1500, cancelSignal }
+      )
+      expect(Date.now() - started).toBeLessThan(1500 + 7500)
+      expect(step.code).toBe(130)
+      expect(step.stdout).toContain('started')
+      expect(step.stdout).not.toContain('not-reached')
+      expect(step.stdout).toContain(`Received ${cancelSignal}: cancelling`)
+      expect(await leftovers(runner)).toEqual([])
+      const all = await docker.listContainers({
+        all: true,
+        filters: { label: [`org.container-hooks.runner=${runner}`] }
+      })
+      expect(all).toEqual([])
+    }
+  )
 })

@@ -1,56 +1,69 @@
 /**
- * 100 jobs in a row, each: prepare_job, a script step, cleanup_job (every tenth also builds a
- * Dockerfile action). The handlers run in-process against the real engine: spawning Node four
- * times per job would make this one test take minutes; the bundle itself is covered elsewhere.
+ * 100 jobs in a row through the BUNDLE under Node 24, as the runner runs them: each has a job
+ * container with an anonymous volume and a service, runs a script step, every fifth job a
+ * container step (alternately a `docker://` image and a Dockerfile action), then cleanup_job.
+ * Afterwards no container, network, image or volume of the runner may be left.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  createLogger,
-  type Command,
-  type HookContext,
-  type HookState
-} from '@container-hooks/hooklib'
-import { cleanupJob } from '../../src/commands/cleanup-job'
-import { prepareJob } from '../../src/commands/prepare-job'
-import { runContainerStep } from '../../src/commands/run-container-step'
-import { runScriptStep } from '../../src/commands/run-script-step'
-import { leftovers, uniqueRunner } from '../support/hook'
+  anonymousVolumes,
+  existingVolumes,
+  leftovers,
+  runHook,
+  uniqueRunner,
+  type HookRun
+} from '../support/hook'
 import { BUSYBOX, container, jobContainer, script, workDir } from '../support/inputs'
 
 const JOBS = 100
 
-describe(`${JOBS} jobs in a row`, () => {
-  it('leave no container, network or image behind', async () => {
+function ok(run: HookRun, what: string): HookRun {
+  if (run.code !== 0 || run.errors.length > 0)
+    throw new Error(`${what} failed (${run.code}):\n${run.stdout}${run.stderr}`)
+  return run
+}
+
+describe(`${JOBS} jobs in a row through the bundle`, () => {
+  it('leave no container, network, image or volume behind', async () => {
     const runner = uniqueRunner('many')
     const dirs = workDir()
     const action = join(dirs.work, '_actions/owner/repo/v1')
     mkdirSync(action, { recursive: true })
     writeFileSync(join(action, 'Dockerfile'), `FROM ${BUSYBOX}\nENTRYPOINT ["true"]\n`)
-    let log = ''
-    const ctx = (command: Command, state: HookState | null): HookContext => ({
-      command,
-      state,
-      responseFile: join(dirs.temp, 'unused.json'),
-      signal: new AbortController().signal,
-      log: createLogger({ write: text => (log += text), debug: false }),
-      env: { ...process.env, RUNNER_NAME: runner }
-    })
+    const args = {
+      container: jobContainer(dirs.work, {
+        userMountVolumes: [
+          {
+            userProvidedValue: '/cache',
+            sourceVolumePath: null,
+            targetVolumePath: '/cache',
+            readOnly: false
+          }
+        ]
+      }),
+      services: [container(BUSYBOX, { entryPoint: 'tail', entryPointArgs: ['-f', '/dev/null'] })]
+    }
+    const steps = [
+      container(null, { dockerfile: join(action, 'Dockerfile') }),
+      container(BUSYBOX, { entryPoint: 'true' })
+    ]
+    const anonymous: string[] = []
     for (let i = 0; i < JOBS; i++) {
-      const { state } = await prepareJob(
-        { container: jobContainer(dirs.work), services: [] },
-        ctx('prepare_job', null)
-      )
-      await runScriptStep(script(['-c', 'true']), ctx('run_script_step', state!))
-      if (i % 10 === 0) {
-        await runContainerStep(
-          container(null, { dockerfile: join(action, 'Dockerfile') }),
-          ctx('run_container_step', state!)
-        )
+      const prepared = ok(await runHook('prepare_job', args, null, runner), `job ${i} prepare_job`)
+      const state = prepared.response!.state!
+      const id = (prepared.response as { context: { container: { id: string } } }).context.container
+        .id
+      anonymous.push(...(await anonymousVolumes(id)))
+      ok(await runHook('run_script_step', script(['-c', 'true']), state, runner), `job ${i} step`)
+      if (i % 5 === 0) {
+        const step = steps[(i / 5) % 2]
+        ok(await runHook('run_container_step', step, state, runner), `job ${i} container step`)
       }
-      await cleanupJob({}, ctx('cleanup_job', state!))
+      ok(await runHook('cleanup_job', {}, state, runner), `job ${i} cleanup_job`)
       expect(await leftovers(runner)).toEqual([])
     }
-    expect(log).not.toContain('::error::')
-  }, 360000)
+    expect(anonymous).toHaveLength(JOBS)
+    expect(await existingVolumes(anonymous)).toEqual([])
+  }, 600000)
 })

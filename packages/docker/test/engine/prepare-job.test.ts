@@ -3,6 +3,7 @@ import {
   ALPINE,
   BUSYBOX,
   container,
+  fetchServiceStep,
   jobContainer,
   runnerSplit,
   script,
@@ -77,8 +78,9 @@ describe('prepare_job on a real engine', () => {
       expect(service.State.Health?.Status).toBe('healthy')
       expect(service.NetworkSettings.Networks[job.network].Aliases).toContain('service')
 
-      const wget = script(runnerSplit('-c "wget -q -O - http://service:8080/"'))
-      expectServiceReached(await runHook('run_script_step', wget, response.state, runner))
+      expectServiceReached(
+        await runHook('run_script_step', fetchServiceStep(), response.state, runner)
+      )
     } finally {
       await runHook('cleanup_job', {}, prepared.response?.state ?? null, runner)
     }

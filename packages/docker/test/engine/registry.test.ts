@@ -54,6 +54,34 @@ describe('a private image from the password-protected registry', () => {
     expect(await leftovers(runner)).toEqual([])
   })
 
+  it('uses a cached image pinned by digest without pulling it (so without credentials)', async () => {
+    const r = registry()
+    const runner = uniqueRunner('private-digest')
+    const auth = { username: r.user, password: r.password, serveraddress: r.host }
+    const stream = await docker.pull(r.image, { authconfig: auth })
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null) =>
+        err ? reject(err) : resolve(null)
+      )
+    )
+    const digest = (await docker.getImage(r.image).inspect()).RepoDigests[0]
+    expect(digest).toMatch(/@sha256:[0-9a-f]{64}$/)
+    const prepared = await runHook(
+      'prepare_job',
+      { container: container(digest), services: [] },
+      null,
+      runner
+    )
+    try {
+      expect(prepared.errors).toEqual([])
+      expect(prepared.stdout).toContain(`Using ${digest}: present locally, pinned by digest`)
+      expect(prepared.stdout).not.toContain('Could not pull')
+    } finally {
+      await runHook('cleanup_job', {}, prepared.response?.state ?? null, runner)
+    }
+    expect(await leftovers(runner)).toEqual([])
+  })
+
   it('fails with one clear line on a wrong password (even when cached) or without credentials, leaving nothing', async () => {
     const r = registry()
     const runner = uniqueRunner('private-denied')

@@ -108,28 +108,33 @@ describe('run_script_step on a real engine', () => {
     expect(readFileSync(join(dirs.fileCommands, 'path'), 'utf8')).toBe('/opt/bin\n')
   })
 
-  it('stops the whole process tree on SIGINT and exits inside the runner window', async () => {
-    const file = scriptFile(
-      'cancel.sh',
-      'echo started\nsh -c "sleep 300" &\nsleep 301\necho not-reached\n'
-    )
-    const sleeps = async (): Promise<string[]> =>
-      ((await docker.getContainer(containerId).top()) as { Processes: string[][] }).Processes.map(
-        p => p.join(' ')
-      ).filter(p => /sleep 30[01]/.test(p))
-    const started = Date.now()
-    const running = runHook('run_script_step', script(['-e', file]), state, runner, {
-      cancelAfterMs: 1500
-    })
-    await new Promise(r => setTimeout(r, 1000))
-    expect(await sleeps()).toHaveLength(2)
-    const step = await running
-    expect(Date.now() - started).toBeLessThan(1500 + 7500)
-    expect(step.code).toBe(130)
-    expect(step.stdout).toContain('started')
-    expect(step.stdout).not.toContain('not-reached')
-    expect(await sleeps()).toEqual([])
-  })
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops the whole process tree on %s and exits inside the runner window',
+    async cancelSignal => {
+      const file = scriptFile(
+        `cancel-${cancelSignal}.sh`,
+        'echo started\nsh -c "sleep 300" &\nsleep 301\necho not-reached\n'
+      )
+      const sleeps = async (): Promise<string[]> =>
+        ((await docker.getContainer(containerId).top()) as { Processes: string[][] }).Processes.map(
+          p => p.join(' ')
+        ).filter(p => /sleep 30[01]/.test(p))
+      const started = Date.now()
+      const running = runHook('run_script_step', script(['-e', file]), state, runner, {
+        cancelAfterMs: 1500,
+        cancelSignal
+      })
+      await new Promise(r => setTimeout(r, 1000))
+      expect(await sleeps()).toHaveLength(2)
+      const step = await running
+      expect(Date.now() - started).toBeLessThan(1500 + 7500)
+      expect(step.code).toBe(130)
+      expect(step.stdout).toContain('started')
+      expect(step.stdout).not.toContain('not-reached')
+      expect(step.stdout).toContain(`Received ${cancelSignal}: cancelling`)
+      expect(await sleeps()).toEqual([])
+    }
+  )
 
   it('fails, never succeeds, when the stream ends without an exit code', async () => {
     const file = scriptFile('long.sh', 'echo started\nsleep 300\n')

@@ -28,8 +28,10 @@ export interface HookRun {
 
 export interface HookRunOptions {
   env?: Record<string, string>
-  /** Sends SIGINT after this many ms (the runner's cancel). */
+  /** Sends `cancelSignal` after this many ms (the runner's cancel). */
   cancelAfterMs?: number
+  /** Default SIGINT, what the runner sends first; SIGTERM follows 7.5 s later. */
+  cancelSignal?: 'SIGINT' | 'SIGTERM'
   /** Raw stdin instead of the JSON line (malformed input tests). */
   stdin?: string
 }
@@ -59,7 +61,7 @@ export function runHook(
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   child.stdin.end(options.stdin ?? JSON.stringify({ command, responseFile, args, state }) + '\n')
   if (options.cancelAfterMs !== undefined)
-    setTimeout(() => child.kill('SIGINT'), options.cancelAfterMs)
+    setTimeout(() => child.kill(options.cancelSignal ?? 'SIGINT'), options.cancelAfterMs)
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject)
     child.on('close', code => {
@@ -80,16 +82,33 @@ export const docker = new Docker({ socketPath: '/var/run/docker.sock' })
 /** Everything the hook left behind for a runner: must be empty after cleanup or a failure. */
 export async function leftovers(runnerName: string): Promise<string[]> {
   const filters = { label: [`org.container-hooks.runner=${runnerName}`] }
-  const [containers, networks, images] = await Promise.all([
+  const [containers, networks, images, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
-    docker.listImages({ filters })
+    docker.listImages({ filters }),
+    docker.listVolumes({ filters })
   ])
   return [
     ...containers.map(c => `container ${c.Names[0]}`),
     ...networks.map(n => `network ${n.Name}`),
-    ...images.map(i => `image ${i.RepoTags?.[0] ?? i.Id}`)
+    ...images.map(i => `image ${i.RepoTags?.[0] ?? i.Id}`),
+    ...(volumes.Volumes ?? []).map(v => `volume ${v.Name}`)
   ]
+}
+
+/** The names of a container's anonymous volumes (the image's VOLUMEs and source-less mounts). */
+export async function anonymousVolumes(containerId: string): Promise<string[]> {
+  const info = await docker.getContainer(containerId).inspect()
+  // A named volume's Name is the name the workflow gave; an anonymous one's is a 64-hex id.
+  return info.Mounts.filter(m => m.Type === 'volume' && /^[0-9a-f]{64}$/.test(m.Name ?? '')).map(
+    m => m.Name!
+  )
+}
+
+/** Which of `names` the engine still has. */
+export async function existingVolumes(names: string[]): Promise<string[]> {
+  const all = new Set(((await docker.listVolumes()).Volumes ?? []).map(v => v.Name))
+  return names.filter(n => all.has(n))
 }
 
 /** prepare_job, then `fn`; cleanup_job always runs, and afterwards nothing may be left. */

@@ -50,3 +50,8 @@ export function script(
 export function runnerSplit(args: string): string[] {
   return args.split(' ')
 }
+
+/** A script step that fetches the test service's page by its alias (see expectServiceReached). */
+export function fetchServiceStep(): ScriptStepArgs {
+  return script(runnerSplit('-c "wget -q -O - http://service:8080/"'))
+}

@@ -76,15 +76,19 @@ describe('containerCreateOptions', () => {
       workingDirectory: '/w'
     })
     const options = dockerCreateOptions(
-      '-e B=2 -e FROM_HOST -e MISSING -v /x:/y --mount type=tmpfs,target=/t --network-alias cache --label team=x',
+      '-e B=2 -e FROM_HOST -e MISSING -v /x:/y --mount type=tmpfs,target=/t --mount type=volume,target=/v,readonly --mount type=volume,source=keep,target=/k --network-alias cache --label team=x',
       'o'
     )
     const spec = containerCreateOptions(input('service', c, options), [])
     expect(spec.Env).toEqual(['A=1', 'HOME=/root', 'B=2', 'FROM_HOST=h'])
     expect(spec.HostConfig?.Binds).toEqual(['/host:/ctr:ro', 'data:/data', '/x:/y'])
+    // Anonymous volumes carry the container's labels (cleanup finds them); named ones do not.
+    const labelled = { Labels: { mine: '1' } }
     expect(spec.HostConfig?.Mounts).toEqual([
-      { Type: 'volume', Source: '', Target: '/anon', ReadOnly: false },
-      { Type: 'tmpfs', Source: '', Target: '/t', ReadOnly: false }
+      { Type: 'volume', Source: '', Target: '/anon', ReadOnly: false, VolumeOptions: labelled },
+      { Type: 'tmpfs', Source: '', Target: '/t', ReadOnly: false },
+      { Type: 'volume', Source: '', Target: '/v', ReadOnly: true, VolumeOptions: labelled },
+      { Type: 'volume', Source: 'keep', Target: '/k', ReadOnly: false }
     ])
     expect(spec.ExposedPorts).toEqual({ '6379/tcp': {}, '80/udp': {} })
     expect(spec.HostConfig?.PortBindings).toEqual({

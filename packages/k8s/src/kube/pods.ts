@@ -140,7 +140,7 @@ export function isRunning(pod: V1Pod): boolean {
   )
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer)
@@ -154,26 +154,41 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-export async function waitRunning(
+/**
+ * Polls pod `name` until `ready(pod)`, failing fast when it can never get there (`startFailure`)
+ * and after `timeoutMs` with its last warning events. `what` names it in messages ("Job pod").
+ */
+export async function waitPod(
   client: KubeClient,
   name: string,
+  what: string,
+  ready: (pod: V1Pod) => boolean,
   timeoutMs: number,
   signal?: AbortSignal
 ): Promise<V1Pod> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const pod = await getPod(client, name)
-    if (isRunning(pod)) return pod
+    if (ready(pod)) return pod
     const failure = startFailure(pod)
-    if (failure) throw new HookError(`Job pod ${name} failed to start: ${failure}`)
+    if (failure) throw new HookError(`${what} ${name} failed to start: ${failure}`)
     if (Date.now() > deadline) {
       const events = await podEvents(client, name).catch(() => [])
       const why =
         events.length > 0 ? events.slice(-3).join('; ') : `phase ${pod.status?.phase ?? 'unknown'}`
       throw new HookError(
-        `Job pod ${name} was not running after ${Math.round(timeoutMs / 1000)} s (ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS): ${why}`
+        `${what} ${name} was not running after ${Math.round(timeoutMs / 1000)} s (ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS): ${why}`
       )
     }
     await sleep(POLL_MS, signal)
   }
+}
+
+export function waitRunning(
+  client: KubeClient,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal
+): Promise<V1Pod> {
+  return waitPod(client, name, 'Job pod', isRunning, timeoutMs, signal)
 }

@@ -132,15 +132,19 @@ export function externalsInit(image: string, externalsDir: string): V1Container 
   }
 }
 
-function volumes(storage: PodStorage): V1Volume[] {
-  const work: V1Volume =
-    storage.mode === 'volume'
-      ? { name: WORK_VOLUME, persistentVolumeClaim: { claimName: storage.claimName } }
-      : { name: WORK_VOLUME, emptyDir: {} }
-  return [work, { name: EXTERNALS_VOLUME, emptyDir: {} }]
+/** `_work`: the runner's claim (volume mode) or an emptyDir filled over exec (copy mode). */
+export function workVolume(storage: PodStorage): V1Volume {
+  return storage.mode === 'volume'
+    ? { name: WORK_VOLUME, persistentVolumeClaim: { claimName: storage.claimName } }
+    : { name: WORK_VOLUME, emptyDir: {} }
 }
 
-function placement(storage: PodStorage): Partial<V1PodSpec> {
+function volumes(storage: PodStorage): V1Volume[] {
+  return [workVolume(storage), { name: EXTERNALS_VOLUME, emptyDir: {} }]
+}
+
+/** Volume mode with a ReadWriteOnce claim: on the runner's node. */
+export function placement(storage: PodStorage): Partial<V1PodSpec> {
   if (storage.mode !== 'volume' || storage.node === undefined) return {}
   if (!storage.pinWithAffinity) return { nodeName: storage.node }
   return {

@@ -1,8 +1,8 @@
 // Generic conformance jobs (examples/jobs) through the runner emulator and the k8s bundle under
 // Node 24, in both storage modes, on the real cluster as the minimal-Role account.
-// Not listed (not supported here yet, see docs/k8s.md): jobs with container steps
-// (container-step, dockerfile-action, no-container, quoted-args, service-only), health checks
-// (unhealthy-service), and /__e checks (hello, js-action: the test runner image has no externals).
+// Not listed (not supported here yet, see docs/k8s.md): Dockerfile actions (dockerfile-action),
+// health checks (unhealthy-service), and /__e checks (hello, js-action: the test runner image has
+// no externals).
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/conformance.test.ts
 import { runConformanceJob } from '@container-hooks/hooklib/emulator'
 import { execFileSync } from 'node:child_process'
@@ -13,7 +13,16 @@ import { expectNothingLeft, useClusterJob } from '../helpers/pods'
 jest.setTimeout(180_000)
 
 const REPO = resolve(__dirname, '../../../..')
-const JOBS = ['outputs', 'exit-code', 'services', 'cancel']
+const JOBS = [
+  'outputs',
+  'exit-code',
+  'services',
+  'cancel',
+  'container-step',
+  'no-container',
+  'quoted-args',
+  'service-only'
+]
 const node24 = execFileSync(join(REPO, 'scripts/node24'), { encoding: 'utf8' }).trim()
 const job = useClusterJob()
 

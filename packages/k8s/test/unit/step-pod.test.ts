@@ -9,6 +9,7 @@ import {
   SYNC_READY,
   type StepPodInput
 } from '../../src/specs/step-pod'
+import { containerStepSystemMounts } from '../../../hooklib/test/fixtures/payloads'
 import { busybox } from '../helpers/containers'
 
 const WORK = '/home/runner/_work'
@@ -18,20 +19,10 @@ const mount = (source: string, target: string, readOnly = false): MountVolume =>
   targetVolumePath: target,
   readOnly
 })
-// protocol.md: what the runner sends for a container step.
-const SYSTEM_MOUNTS = [
-  mount('/var/run/docker.sock', '/var/run/docker.sock'),
-  mount(`${WORK}/_temp`, '/github/runner_temp'),
-  mount(`${WORK}/_temp/_github_home`, '/github/home'),
-  mount(`${WORK}/_temp/_github_workflow`, '/github/workflow'),
-  mount(`${WORK}/_temp/_runner_file_commands`, '/github/file_commands'),
-  mount(`${WORK}/repo/repo`, '/github/workspace')
-]
-
 function input(overrides: Partial<StepPodInput> = {}): StepPodInput {
   const container = busybox({
     workingDirectory: '/github/workspace',
-    systemMountVolumes: SYSTEM_MOUNTS
+    systemMountVolumes: containerStepSystemMounts
   })
   return {
     name: 'runner-0-step-abc',

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { core, NS, sleep } from '../lib/k8s.mjs'
+import { core, createPod, NS, sleep } from '../lib/k8s.mjs'
 import { median, ms, now, numberArg, root } from '../lib/measure.mjs'
 
 const RUNS = numberArg('--runs', 7)
@@ -68,19 +68,12 @@ function containerStep(work, env) {
 }
 
 async function rawPod() {
-  const name = `bench-raw-step-${randomBytes(3).toString('hex')}`
   const t0 = now()
-  await core.createNamespacedPod({
-    namespace: NS,
-    body: {
-      metadata: { name },
-      spec: {
-        restartPolicy: 'Never',
-        automountServiceAccountToken: false,
-        containers: [{ name: 'step', image: BUSYBOX, command: ['true'] }]
-      }
-    }
-  })
+  const name = await createPod(
+    'bench-raw-step',
+    { name: 'step', image: BUSYBOX, command: ['true'] },
+    { automountServiceAccountToken: false }
+  )
   for (;;) {
     const pod = await core.readNamespacedPod({ name, namespace: NS })
     if (pod.status?.containerStatuses?.[0]?.state?.terminated) break

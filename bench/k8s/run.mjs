@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { core, k8s, kc, NS, sleep } from '../lib/k8s.mjs'
+import { core, createPod, k8s, kc, NS, sleep } from '../lib/k8s.mjs'
 import { median, ms, nodeZero, now, numberArg, root } from '../lib/measure.mjs'
 
 const RUNS = numberArg('--runs', 7)
@@ -137,25 +137,16 @@ async function waitReady(name) {
 }
 
 async function rawPod() {
-  const name = `bench-raw-${randomBytes(3).toString('hex')}`
   const t0 = now()
-  await core.createNamespacedPod({
-    namespace: NS,
-    body: {
-      metadata: { name },
-      spec: {
-        restartPolicy: 'Never',
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'job',
-            image: BUSYBOX,
-            command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']
-          }
-        ]
-      }
-    }
-  })
+  const name = await createPod(
+    'bench-raw',
+    {
+      name: 'job',
+      image: BUSYBOX,
+      command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']
+    },
+    { terminationGracePeriodSeconds: 0 }
+  )
   await waitReady(name)
   const elapsed = ms(t0)
   return { name, elapsed }

@@ -1,5 +1,6 @@
 // The local cluster for the Kubernetes benchmarks: client-node (from packages/k8s), the
 // minimal-Role account's KubeConfig and namespace, after a check of scripts/k8s/env's variables.
+import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -21,3 +22,13 @@ export const kc = new k8s.KubeConfig()
 kc.loadFromDefault()
 export const core = kc.makeApiClient(k8s.CoreV1Api)
 export const sleep = t => new Promise(r => setTimeout(r, t))
+
+/** Creates the one-container pod `<prefix>-<random>` (restartPolicy Never); resolves its name. */
+export async function createPod(prefix, container, spec = {}) {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`
+  await core.createNamespacedPod({
+    namespace: NS,
+    body: { metadata: { name }, spec: { restartPolicy: 'Never', containers: [container], ...spec } }
+  })
+  return name
+}

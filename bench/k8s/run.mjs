@@ -7,34 +7,16 @@ import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { core, createPod, k8s, kc, NS, sleep } from '../lib/k8s.mjs'
 import { median, ms, nodeZero, now, numberArg, root } from '../lib/measure.mjs'
-
-const require = createRequire(join(root, 'packages/k8s/package.json'))
-const k8s = await import(pathToFileURL(require.resolve('@kubernetes/client-node')).href)
 
 const RUNS = numberArg('--runs', 7)
 const FILES = numberArg('--files', 25_781)
 const NODE = process.execPath
 const HOOK = join(root, 'packages/k8s/dist/index.js')
 const BUSYBOX = 'container-hooks-test/busybox:1'
-for (const name of [
-  'KUBECONFIG',
-  'ACTIONS_RUNNER_KUBERNETES_NAMESPACE',
-  'ACTIONS_RUNNER_POD_NAME',
-  'HOOKS_K8S_WORK_DIR'
-]) {
-  if (!process.env[name]) throw new Error(`${name} is not set: eval "$(scripts/k8s/env)" first`)
-}
-const NS = process.env.ACTIONS_RUNNER_KUBERNETES_NAMESPACE
-const kc = new k8s.KubeConfig()
-kc.loadFromDefault()
-const core = kc.makeApiClient(k8s.CoreV1Api)
-
-const sleep = t => new Promise(r => setTimeout(r, t))
 
 function layout(dir) {
   for (const d of [
@@ -155,25 +137,16 @@ async function waitReady(name) {
 }
 
 async function rawPod() {
-  const name = `bench-raw-${randomBytes(3).toString('hex')}`
   const t0 = now()
-  await core.createNamespacedPod({
-    namespace: NS,
-    body: {
-      metadata: { name },
-      spec: {
-        restartPolicy: 'Never',
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'job',
-            image: BUSYBOX,
-            command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']
-          }
-        ]
-      }
-    }
-  })
+  const name = await createPod(
+    'bench-raw',
+    {
+      name: 'job',
+      image: BUSYBOX,
+      command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']
+    },
+    { terminationGracePeriodSeconds: 0 }
+  )
   await waitReady(name)
   const elapsed = ms(t0)
   return { name, elapsed }

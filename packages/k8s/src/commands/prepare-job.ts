@@ -3,19 +3,15 @@
  * pull secret, healthy services, `_work` on the claim or copied in, then the response
  * (index-matched services, isAlpine).
  */
-import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node'
 import {
-  ConfigError,
   serviceAliases,
   type HookContext,
   type PrepareJobArgs,
   type PrepareJobResponse
 } from '@container-hooks/hooklib'
-import { dirname } from 'node:path'
-import { kubeContext, type KubeContext } from '../context'
-import { KubeApiError } from '../kube/client'
+import { kubeContext } from '../context'
 import { healthStopped, waitHealthy } from '../kube/health'
-import { createPod, createSecret, deleteObject, getPod, waitRunning } from '../kube/pods'
+import { createPod, createSecret, deleteObject, waitRunning } from '../kube/pods'
 import { ignoredOptionsWarning, jobOptions } from '../specs/container-options'
 import { JOB_CONTAINER, contextPorts, jobPodSpec } from '../specs/job-pod'
 import { labelsFor, objectName } from '../specs/labels'
@@ -23,36 +19,16 @@ import { pullSecretSpec } from '../specs/pull-secret'
 import { mergeTemplate } from '../specs/template-merge'
 import { toHookState, type JobState } from '../state'
 import { loadTemplate } from '../template-file'
-import { chooseClaim, podStorage, runnerImage } from '../storage'
+import { runnerImage } from '../storage'
 import { copyTarget, pushAll } from '../sync/copy'
 import { detectAlpine } from './alpine'
-
-async function readRunnerPod({ client, config }: KubeContext): Promise<V1Pod> {
-  try {
-    return await getPod(client, config.runnerPod)
-  } catch (err) {
-    if (err instanceof KubeApiError && err.status === 404) {
-      throw new ConfigError(
-        `ACTIONS_RUNNER_POD_NAME=${config.runnerPod}: no such pod in namespace ${client.namespace} (set ACTIONS_RUNNER_KUBERNETES_NAMESPACE to the runner's namespace)`
-      )
-    }
-    throw err
-  }
-}
-
-async function claimAccessModes({ client }: KubeContext, claim: string): Promise<string[]> {
-  const pvc = await client.call<V1PersistentVolumeClaim>('GET', `persistentvolumeclaims/${claim}`, {
-    verb: 'get',
-    resource: 'persistentvolumeclaims'
-  })
-  return pvc.status?.accessModes ?? pvc.spec?.accessModes ?? []
-}
+import { envWorkDir, runnerSetup } from './job-setup'
 
 /** The runner's `_work` on the host: the source of the job container's /__w mount. */
 function hostWorkDir(args: PrepareJobArgs, env: NodeJS.ProcessEnv): string {
   const mount = args.container?.systemMountVolumes.find(m => m.targetVolumePath === '/__w')
   if (mount?.sourceVolumePath) return mount.sourceVolumePath
-  return env.RUNNER_WORKSPACE ? dirname(env.RUNNER_WORKSPACE) : ''
+  return envWorkDir(env)
 }
 
 export async function prepareJob(
@@ -65,10 +41,7 @@ export async function prepareJob(
   const options = jobOptions(args, ctx.env)
   const ignored = ignoredOptionsWarning(args, options)
   if (ignored) ctx.log.warning(ignored)
-  const runner = await readRunnerPod(kube)
-  const claim = chooseClaim(config, runner)
-  const accessModes = claim === undefined ? [] : await claimAccessModes(kube, claim)
-  const storage = podStorage(claim, accessModes, runner.spec?.nodeName, config.useKubeScheduler)
+  const { runner, storage } = await runnerSetup(kube)
   const serviceNames = serviceAliases([
     JOB_CONTAINER,
     ...args.services.map(s => s.image ?? '')

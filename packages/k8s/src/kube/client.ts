@@ -6,7 +6,7 @@
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js'
 import { HookError } from '@container-hooks/hooklib'
 import { request, type RequestOptions } from 'node:https'
-import { request as plainRequest } from 'node:http'
+import { request as plainRequest, type IncomingMessage } from 'node:http'
 
 /** A failed API call; `status` is the HTTP status (0 when the server was not reached). */
 export class KubeApiError extends HookError {
@@ -81,43 +81,68 @@ export class KubeClient {
 
   /** `path` is relative to /api/v1/namespaces/<ns>/, e.g. `pods/x`. */
   async text(method: string, path: string, access: Access, body?: unknown): Promise<string> {
+    const res = await this.send(method, path, body)
+    const chunks: Buffer[] = []
+    for await (const chunk of res) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString()
+    this.check(res.statusCode ?? 0, text, access)
+    return text
+  }
+
+  /**
+   * A GET whose 2xx body is read as it arrives (pods/log with follow), with back-pressure;
+   * `signal` destroys it.
+   */
+  async stream(path: string, access: Access, signal?: AbortSignal): Promise<IncomingMessage> {
+    const res = await this.send('GET', path, undefined, signal)
+    const status = res.statusCode ?? 0
+    if (status >= 200 && status < 300) return res
+    const chunks: Buffer[] = []
+    for await (const chunk of res) chunks.push(chunk as Buffer)
+    this.check(status, Buffer.concat(chunks).toString(), access)
+    return res
+  }
+
+  private send(
+    method: string,
+    path: string,
+    body: unknown,
+    signal?: AbortSignal
+  ): Promise<IncomingMessage> {
     const url = new URL(`${this.conn.server}/api/v1/namespaces/${this.namespace}/${path}`)
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const send = url.protocol === 'http:' ? plainRequest : request
-    const { status, text } = await new Promise<{ status: number; text: string }>(
-      (resolve, reject) => {
-        const req = send(
-          url,
-          {
-            ...this.conn.options,
-            method,
-            headers: {
-              ...this.conn.options.headers,
-              Accept: 'application/json',
-              ...(payload === undefined ? {} : { 'Content-Type': 'application/json' })
-            }
-          },
-          res => {
-            const chunks: Buffer[] = []
-            res.on('data', (chunk: Buffer) => chunks.push(chunk))
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() })
-            )
-            res.on('error', reject)
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(
+        url,
+        {
+          ...this.conn.options,
+          method,
+          signal,
+          headers: {
+            ...this.conn.options.headers,
+            Accept: 'application/json',
+            ...(payload === undefined ? {} : { 'Content-Type': 'application/json' })
           }
+        },
+        resolve
+      )
+      req.on('error', err =>
+        reject(
+          signal?.aborted
+            ? (signal.reason as Error)
+            : new KubeApiError(
+                `Cannot reach the Kubernetes API at ${this.conn.server}: ${err.message}`,
+                0
+              )
         )
-        req.on('error', err =>
-          reject(
-            new KubeApiError(
-              `Cannot reach the Kubernetes API at ${this.conn.server}: ${err.message}`,
-              0
-            )
-          )
-        )
-        req.end(payload)
-      }
-    )
-    if (status >= 200 && status < 300) return text
+      )
+      req.end(payload)
+    })
+  }
+
+  private check(status: number, text: string, access: Access): void {
+    if (status >= 200 && status < 300) return
     const message = apiMessage(text)
     if (status === 401 || status === 403) {
       throw new KubeApiError(

@@ -160,30 +160,45 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
+ * Polls pod `name` until `ready(pod)`, failing fast when it can never get there (`startFailure`)
+ * and after `timeoutMs` with its last warning events. `what` names it in messages ("Job pod").
+ */
+export async function waitPod(
+  client: KubeClient,
+  name: string,
+  what: string,
+  ready: (pod: V1Pod) => boolean,
+  timeoutMs: number,
+  signal?: AbortSignal
+): Promise<V1Pod> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const pod = await getPod(client, name)
+    if (ready(pod)) return pod
+    const failure = startFailure(pod)
+    if (failure) throw new HookError(`${what} ${name} failed to start: ${failure}`)
+    if (Date.now() > deadline) {
+      const events = await podEvents(client, name).catch(() => [])
+      const why =
+        events.length > 0 ? events.slice(-3).join('; ') : `phase ${pod.status?.phase ?? 'unknown'}`
+      throw new HookError(
+        `${what} ${name} was not running after ${Math.round(timeoutMs / 1000)} s (ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS): ${why}`
+      )
+    }
+    await sleep(POLL_MS, signal)
+  }
+}
+
+/**
  * Resolves once every container runs, or earlier when `settled(pod)` says so (a container
  * stopped by its failed health check: the caller reports that better than "exited").
  */
-export async function waitRunning(
+export function waitRunning(
   client: KubeClient,
   name: string,
   timeoutMs: number,
   signal?: AbortSignal,
   settled: (pod: V1Pod) => boolean = () => false
 ): Promise<V1Pod> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const pod = await getPod(client, name)
-    if (isRunning(pod) || settled(pod)) return pod
-    const failure = startFailure(pod)
-    if (failure) throw new HookError(`Job pod ${name} failed to start: ${failure}`)
-    if (Date.now() > deadline) {
-      const events = await podEvents(client, name).catch(() => [])
-      const why =
-        events.length > 0 ? events.slice(-3).join('; ') : `phase ${pod.status?.phase ?? 'unknown'}`
-      throw new HookError(
-        `Job pod ${name} was not running after ${Math.round(timeoutMs / 1000)} s (ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS): ${why}`
-      )
-    }
-    await sleep(POLL_MS, signal)
-  }
+  return waitPod(client, name, 'Job pod', pod => isRunning(pod) || settled(pod), timeoutMs, signal)
 }

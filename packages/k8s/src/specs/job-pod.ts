@@ -151,12 +151,15 @@ export function externalsInit(image: string, externalsDir: string): V1Container 
   }
 }
 
+/** `_work`: the runner's claim (volume mode) or an emptyDir filled over exec (copy mode). */
+export function workVolume(storage: PodStorage): V1Volume {
+  return storage.mode === 'volume'
+    ? { name: WORK_VOLUME, persistentVolumeClaim: { claimName: storage.claimName } }
+    : { name: WORK_VOLUME, emptyDir: {} }
+}
+
 function volumes(storage: PodStorage): V1Volume[] {
-  const work: V1Volume =
-    storage.mode === 'volume'
-      ? { name: WORK_VOLUME, persistentVolumeClaim: { claimName: storage.claimName } }
-      : { name: WORK_VOLUME, emptyDir: {} }
-  return [work, { name: EXTERNALS_VOLUME, emptyDir: {} }]
+  return [workVolume(storage), { name: EXTERNALS_VOLUME, emptyDir: {} }]
 }
 
 /** `--shm-size`: a memory-backed emptyDir of that size per container that asked for one. */
@@ -179,7 +182,8 @@ function hostAliases(names: string[], options: ContainerOptions[]): V1HostAlias[
   ]
 }
 
-function placement(storage: PodStorage): Partial<V1PodSpec> {
+/** Volume mode with a ReadWriteOnce claim: on the runner's node. */
+export function placement(storage: PodStorage): Partial<V1PodSpec> {
   if (storage.mode !== 'volume' || storage.node === undefined) return {}
   if (!storage.pinWithAffinity) return { nodeName: storage.node }
   return {

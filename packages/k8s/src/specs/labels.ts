@@ -43,7 +43,7 @@ export function objectName(
   return `${namePrefix(runnerPod)}-${kind}-${suffix}`
 }
 
-export type ObjectRole = 'job' | 'pull-secret' | 'builder'
+export type ObjectRole = 'job' | 'pull-secret' | 'builder' | 'step' | 'step-env'
 
 export function labelsFor(runnerPod: string, role: ObjectRole): Record<string, string> {
   return {

@@ -170,6 +170,24 @@ export async function pushAll(target: SyncTarget): Promise<void> {
   saveManifest(target.pod, manifest)
 }
 
+/** Whether `path` is one of `roots`, inside one, or a folder on the way to one. */
+function onRootPath(roots: string[], path: string): boolean {
+  return roots.some(
+    r => r === '.' || r === path || path.startsWith(`${r}/`) || r.startsWith(`${path}/`)
+  )
+}
+
+/**
+ * The first copy into a pod that needs only `roots` of `_work` (a container step's mounts). The
+ * manifest also lists the folders leading to them, which tar creates in the pod, so that
+ * pullChanges brings back only what changed inside the roots.
+ */
+export async function pushRoots(target: SyncTarget, roots: string[]): Promise<void> {
+  const manifest = hostManifest(target.hostDir, path => !onRootPath(roots, path))
+  await sendPaths(target, roots.includes('.') ? undefined : roots)
+  saveManifest(target.pod, manifest)
+}
+
 /** Before a step: what the runner changed on the host since the last sync. */
 export async function pushChanges(target: SyncTarget): Promise<string[]> {
   const now = hostManifest(target.hostDir)

@@ -1,9 +1,10 @@
 // Generic conformance jobs (examples/jobs) through the runner emulator and the k8s bundle under
 // Node 24, in both storage modes, on the real cluster as the minimal-Role account.
 // unhealthy-service gets its health check from `options:` (an image's own HEALTHCHECK can't be
-// read on Kubernetes). Not listed (not supported here yet, see docs/k8s.md): jobs with container
-// steps (container-step, dockerfile-action, no-container, quoted-args, service-only), and /__e
-// checks (hello, js-action: the test runner image has no externals).
+// read on Kubernetes); dockerfile-action builds through the Kaniko builder and the local registry
+// (the ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_* and _BUILDER_* variables of scripts/k8s/env).
+// Not listed (not supported here yet, see docs/k8s.md): /__e checks (hello, js-action: the test
+// runner image has no externals).
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/conformance.test.ts
 import { runConformanceJob } from '@container-hooks/hooklib/emulator'
 import { execFileSync } from 'node:child_process'
@@ -14,7 +15,18 @@ import { expectNothingLeft, useClusterJob } from '../helpers/pods'
 jest.setTimeout(180_000)
 
 const REPO = resolve(__dirname, '../../../..')
-const JOBS = ['outputs', 'exit-code', 'services', 'cancel', 'unhealthy-service']
+const JOBS = [
+  'outputs',
+  'exit-code',
+  'services',
+  'cancel',
+  'unhealthy-service',
+  'container-step',
+  'dockerfile-action',
+  'no-container',
+  'quoted-args',
+  'service-only'
+]
 const node24 = execFileSync(join(REPO, 'scripts/node24'), { encoding: 'utf8' }).trim()
 const job = useClusterJob()
 

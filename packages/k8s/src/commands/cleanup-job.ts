@@ -9,7 +9,7 @@ import { kubeContext } from '../context'
 import type { KubeClient } from '../kube/client'
 import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
 import { JOB_CONTAINER } from '../specs/job-pod'
-import { runnerSelector } from '../specs/labels'
+import { LABEL_ROLE, runnerSelector } from '../specs/labels'
 import { readState } from '../state'
 import { forgetManifest } from '../sync/copy'
 
@@ -46,9 +46,12 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
     listPods(client, selector),
     listSecrets(client, selector)
   ])
-  // A pod already being deleted was cleaned up (and its logs shown) by an earlier cleanup_job.
-  for (const pod of pods.items.filter(p => !p.metadata?.deletionTimestamp))
-    await printLogs(client, pod, ctx)
+  // Job pods only (step and builder pods left by a killed hook are just removed); a pod already
+  // being deleted was cleaned up, and its logs shown, by an earlier cleanup_job.
+  const jobPods = pods.items.filter(
+    p => p.metadata?.labels?.[LABEL_ROLE] === 'job' && !p.metadata.deletionTimestamp
+  )
+  for (const pod of jobPods) await printLogs(client, pod, ctx)
   const podNames = new Set([
     ...pods.items.map(p => p.metadata!.name!),
     ...(state ? [state.pod] : [])

@@ -3,7 +3,7 @@
  * reference). The incumbent's names keep their meaning; ours use the
  * ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_ prefix.
  */
-import { ConfigError } from '@container-hooks/hooklib'
+import { ConfigError, readDebugSettings, type DebugSettings } from '@container-hooks/hooklib'
 
 export type StorageMode = 'volume' | 'copy'
 
@@ -27,6 +27,8 @@ export interface K8sConfig {
   templatePath?: string
   /** ACTIONS_RUNNER_USE_KUBE_SCHEDULER: node affinity instead of nodeName for RWO claims. */
   useKubeScheduler: boolean
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG, _DEBUG_IMAGE, _DEBUG_HOLD_SECONDS (src/debug). */
+  debug: DebugSettings
 }
 
 const DEFAULT_PREPARE_TIMEOUT_SECONDS = 600
@@ -91,6 +93,7 @@ export function readConfig(
     externalsDir:
       text(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS') ?? DEFAULT_EXTERNALS_DIR,
     templatePath: text(env, 'ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE'),
-    useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER')
+    useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER'),
+    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_')
   }
 }

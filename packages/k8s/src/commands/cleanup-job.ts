@@ -6,6 +6,7 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { CleanupJobArgs, HookContext } from '@container-hooks/hooklib'
 import { kubeContext } from '../context'
+import { waitForHolds } from '../debug/hold'
 import type { KubeClient } from '../kube/client'
 import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
 import { JOB_CONTAINER } from '../specs/job-pod'
@@ -47,8 +48,9 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
     listSecrets(client, selector)
   ])
   // A pod already being deleted was cleaned up (and its logs shown) by an earlier cleanup_job.
-  for (const pod of pods.items.filter(p => !p.metadata?.deletionTimestamp))
-    await printLogs(client, pod, ctx)
+  const live = pods.items.filter(p => !p.metadata?.deletionTimestamp)
+  await waitForHolds(client, live, ctx)
+  for (const pod of live) await printLogs(client, pod, ctx)
   const podNames = new Set([
     ...pods.items.map(p => p.metadata!.name!),
     ...(state ? [state.pod] : [])

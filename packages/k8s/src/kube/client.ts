@@ -74,13 +74,28 @@ export class KubeClient {
   ) {}
 
   /** Parses the JSON answer of `text`. */
-  async call<T>(method: string, path: string, access: Access, body?: unknown): Promise<T> {
-    const text = await this.text(method, path, access, body)
+  async call<T>(
+    method: string,
+    path: string,
+    access: Access,
+    body?: unknown,
+    contentType?: string
+  ): Promise<T> {
+    const text = await this.text(method, path, access, body, contentType)
     return (text ? JSON.parse(text) : {}) as T
   }
 
-  /** `path` is relative to /api/v1/namespaces/<ns>/, e.g. `pods/x`. */
-  async text(method: string, path: string, access: Access, body?: unknown): Promise<string> {
+  /**
+   * `path` is relative to /api/v1/namespaces/<ns>/, e.g. `pods/x`. `contentType` of a body
+   * defaults to JSON; PATCH needs a patch type (e.g. application/merge-patch+json).
+   */
+  async text(
+    method: string,
+    path: string,
+    access: Access,
+    body?: unknown,
+    contentType = 'application/json'
+  ): Promise<string> {
     const url = new URL(`${this.conn.server}/api/v1/namespaces/${this.namespace}/${path}`)
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const send = url.protocol === 'http:' ? plainRequest : request
@@ -94,7 +109,7 @@ export class KubeClient {
             headers: {
               ...this.conn.options.headers,
               Accept: 'application/json',
-              ...(payload === undefined ? {} : { 'Content-Type': 'application/json' })
+              ...(payload === undefined ? {} : { 'Content-Type': contentType })
             }
           },
           res => {

@@ -19,7 +19,7 @@ export const POLL_MS = 200
 const DELETE_GRACE_SECONDS = 5
 
 // Waiting reasons that never resolve by waiting longer.
-const FATAL_WAITING = new Set([
+export const FATAL_WAITING = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
   'InvalidImageName',
@@ -140,7 +140,7 @@ export function isRunning(pod: V1Pod): boolean {
   )
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer)

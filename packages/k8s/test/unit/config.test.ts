@@ -15,7 +15,8 @@ describe('readConfig', () => {
       runnerImage: undefined,
       externalsDir: '/home/runner/externals',
       templatePath: undefined,
-      useKubeScheduler: false
+      useKubeScheduler: false,
+      debug: { mode: 'never', image: 'busybox:1.37' }
     })
     expect(readConfig(base).namespace).toBe('default')
   })
@@ -29,7 +30,10 @@ describe('readConfig', () => {
       ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '30',
       ACTIONS_RUNNER_IMAGE: 'ghcr.io/actions/actions-runner:2.330.0',
       ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: '/t.yaml',
-      ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'true'
+      ACTIONS_RUNNER_USE_KUBE_SCHEDULER: 'true',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG: 'always',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_IMAGE: 'busybox:1.36',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '300'
     })
     expect(config).toMatchObject({
       namespace: 'ci',
@@ -39,7 +43,8 @@ describe('readConfig', () => {
       prepareTimeoutMs: 30_000,
       runnerImage: 'ghcr.io/actions/actions-runner:2.330.0',
       templatePath: '/t.yaml',
-      useKubeScheduler: true
+      useKubeScheduler: true,
+      debug: { mode: 'always', image: 'busybox:1.36', holdSeconds: 300 }
     })
   })
 
@@ -56,6 +61,14 @@ describe('readConfig', () => {
     [
       { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'nfs' },
       /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE="nfs" is invalid/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG: 'yes' },
+      /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG="yes" is invalid/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '-1' },
+      /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS="-1" is invalid/
     ]
   ])('rejects bad values naming the variable (%#)', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError)

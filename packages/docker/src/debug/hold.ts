@@ -9,7 +9,7 @@ import type Docker from 'dockerode'
 import type { HookContext } from '@container-hooks/hooklib'
 import type { DockerHookConfig } from '../config'
 import { removeContainer } from '../driver/containers'
-import { statusOf } from '../driver/engine'
+import { ignoreMissing } from '../driver/engine'
 import { holdInstructions, holdMarkerOptions, holdUntil } from '../specs/debug-container'
 import { LABEL_RUNNER, LABEL_ROLE, labels } from '../specs/labels'
 import type { DockerState } from '../specs/state'
@@ -43,16 +43,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   })
 }
 
-async function exists(docker: Docker, id: string): Promise<boolean> {
-  try {
-    await docker.getContainer(id).inspect()
-    return true
-  } catch (err) {
-    if (statusOf(err) === 404) return false
-    throw err
-  }
-}
-
 /** For cleanup_job: waits out every hold marker of this runner. */
 export async function waitForHolds(
   docker: Docker,
@@ -80,7 +70,7 @@ export async function waitForHolds(
         ctx.log.info('The job was cancelled: ending the hold')
         break
       }
-      if (!(await exists(docker, m.Id))) {
+      if ((await ignoreMissing(docker.getContainer(m.Id).inspect())) === undefined) {
         ctx.log.info('The job was released')
         break
       }

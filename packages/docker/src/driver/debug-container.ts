@@ -7,8 +7,7 @@ import type { Logger } from '@container-hooks/hooklib'
 import { LABEL_JOB, LABEL_ROLE } from '../specs/labels'
 import type { MemoryStats } from '../specs/debug-container'
 import { recentLogs, removeContainer } from './containers'
-import { statusOf } from './engine'
-import { pullImage } from './images'
+import { existsLocally, pullImage } from './images'
 
 const OUTPUT_LINES = 1000
 
@@ -18,13 +17,9 @@ async function ensureImage(
   log: Logger,
   signal: AbortSignal
 ): Promise<void> {
-  try {
-    await docker.getImage(image).inspect()
-  } catch (err) {
-    if (statusOf(err) !== 404) throw err
-    const field = 'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_IMAGE'
-    await pullImage(docker, { image, registry: null, field }, log, signal)
-  }
+  if (await existsLocally(docker, image)) return
+  const field = 'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_IMAGE'
+  await pullImage(docker, { image, registry: null, field }, log, signal)
 }
 
 /** Runs the container to its end or until `signal`; its output, and why it is partial. */

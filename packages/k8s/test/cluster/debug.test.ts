@@ -5,7 +5,14 @@
 import * as k8s from '@kubernetes/client-node'
 import type { HookState } from '@container-hooks/hooklib'
 import { BUSYBOX } from '../helpers/containers'
-import { expectSuccess, prepareJob, runHook, scriptStep, startHook } from '../helpers/hook'
+import {
+  expectSuccess,
+  prepareJob,
+  runHook,
+  scriptStep,
+  startHook,
+  type HookRun
+} from '../helpers/hook'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 import { restrictedKubeconfig } from '../helpers/restricted-account'
 import { execInPod, waitFor } from '../support/cluster'
@@ -25,6 +32,10 @@ const job = useClusterJob()
 async function minimalJob(env: NodeJS.ProcessEnv = {}): Promise<{ state: HookState; pod: string }> {
   const prepared = await prepareJob(job.work, { image: MINIMAL }, env)
   return { state: prepared.state, pod: prepared.state.pod as string }
+}
+
+function runStep(state: HookState, script: string, env: NodeJS.ProcessEnv): Promise<HookRun> {
+  return runHook('run_script_step', scriptStep(job.work, script), state, job.work, env)
 }
 
 const warnings = (stdout: string): string[] =>
@@ -75,13 +86,7 @@ describe('diagnostics on failure', () => {
   })
 
   test('a passing step shows nothing when debugging is on failure only', async () => {
-    const run = await runHook(
-      'run_script_step',
-      scriptStep(job.work, 'echo fine\n'),
-      state,
-      job.work,
-      DEBUG
-    )
+    const run = await runStep(state, 'echo fine\n', DEBUG)
     expect(run.code).toBe(0)
     expect(run.stdout).not.toContain('Diagnostics')
     expect(warnings(run.stdout)).toEqual([])
@@ -95,16 +100,10 @@ test('without pods/ephemeralcontainers in the Role: one warning, the step’s ow
   const env = { KUBECONFIG: kubeconfig }
   const { state } = await minimalJob(env)
   try {
-    const run = await runHook(
-      'run_script_step',
-      scriptStep(job.work, 'exit 5\n'),
-      state,
-      job.work,
-      {
-        ...env,
-        ...DEBUG
-      }
-    )
+    const run = await runStep(state, 'exit 5\n', {
+      ...env,
+      ...DEBUG
+    })
     expect(run.code).toBe(5)
     const warned = warnings(run.stdout)
     expect(warned).toHaveLength(1)
@@ -120,13 +119,7 @@ test('a held pod is kept after a failure until the release annotation', async ()
   const env = { ...DEBUG, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '600' }
   const { state, pod } = await minimalJob()
   const ns = job.c.env.namespace
-  const run = await runHook(
-    'run_script_step',
-    scriptStep(job.work, 'exit 3\n'),
-    state,
-    job.work,
-    env
-  )
+  const run = await runStep(state, 'exit 3\n', env)
   expect(run.code).toBe(3)
   expect(run.stdout).toContain(
     `kubectl -n ${ns} debug -it ${pod} --image=${BUSYBOX} --target=job -- sh`

@@ -38,7 +38,8 @@ export function debugContainerSpec(
   return {
     name,
     image,
-    command: diagnosticsCommand(workingDirectory),
+    // Kubernetes expands $(VAR) in commands and turns $$ into $: doubling every $ undoes it.
+    command: diagnosticsCommand(workingDirectory).map(arg => arg.replace(/\$/g, '$$$$')),
     targetContainerName: JOB_CONTAINER,
     volumeMounts: mounts,
     stdin: false,

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node'
-import { DIAGNOSTICS_NAME } from '@container-hooks/hooklib'
+import { DIAGNOSTICS_NAME, diagnosticsCommand } from '@container-hooks/hooklib'
 import {
   ANNOTATION_HOLD_UNTIL,
   ANNOTATION_RELEASE,
@@ -47,6 +47,13 @@ describe('the debug ephemeral container', () => {
     })
     expect(spec.command!.slice(0, 2)).toEqual(['sh', '-c'])
     expect(spec.command!.slice(3)).toEqual([DIAGNOSTICS_NAME, '/__w/repo/repo', '/__w'])
+    // What the kubelet makes of it ($$ → $, $(VAR) → its value) is the script itself.
+    const kubelet = (arg: string): string =>
+      arg.replace(/\$(\$|\(([A-Za-z_][A-Za-z0-9_]*)\))/g, (_, next: string, name?: string) =>
+        name === undefined ? '$' : `<${name}>`
+      )
+    expect(spec.command!.map(kubelet)).toEqual(diagnosticsCommand('/__w/repo/repo'))
+    expect(diagnosticsCommand('/x')[2]).toContain('$$')
     // Fields Kubernetes refuses in ephemeral containers.
     for (const field of ['ports', 'resources', 'livenessProbe', 'readinessProbe', 'lifecycle'])
       expect(spec).not.toHaveProperty(field)

@@ -84,6 +84,12 @@ export async function inspectJob(
   return { containers: relevant, memory, events }
 }
 
+interface JobEvent {
+  Action: string
+  time: number
+  Actor: { Attributes: Record<string, string> }
+}
+
 async function jobEvents(
   docker: Docker,
   jobId: string,
@@ -100,16 +106,16 @@ async function jobEvents(
   })
   let text = ''
   for await (const chunk of stream) text += (chunk as Buffer).toString()
-  return text
-    .split('\n')
-    .filter(line => line.trim() !== '')
-    .map(line => {
-      const e = JSON.parse(line) as {
-        Action: string
-        time: number
-        Actor: { Attributes: Record<string, string> }
-      }
-      const code = e.Actor.Attributes.exitCode
-      return `${new Date(e.time * 1000).toISOString()} ${e.Action} ${e.Actor.Attributes.name ?? ''}${code ? ` (exit code ${code})` : ''}`
-    })
+  return (
+    text
+      .split('\n')
+      .filter(line => line.trim() !== '')
+      .map(line => JSON.parse(line) as JobEvent)
+      // Events carry the container's labels: not the debug containers' own.
+      .filter(e => ['job', 'service'].includes(e.Actor.Attributes[LABEL_ROLE] ?? 'job'))
+      .map(e => {
+        const code = e.Actor.Attributes.exitCode
+        return `${new Date(e.time * 1000).toISOString()} ${e.Action} ${e.Actor.Attributes.name ?? ''}${code ? ` (exit code ${code})` : ''}`
+      })
+  )
 }

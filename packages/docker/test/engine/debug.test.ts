@@ -145,3 +145,33 @@ it('holds a failed job until the marker is removed', async () => {
   expect(done.stdout).toContain('The job was released')
   expect(await leftovers(runner)).toEqual([])
 })
+
+it('a cancelled cleanup_job ends the hold and still cleans up', async () => {
+  const runner = uniqueRunner('hold-cancel')
+  const dirs = workDir()
+  const env = { ...DEBUG, ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_HOLD_SECONDS: '600' }
+  const prepared = await runHook(
+    'prepare_job',
+    { container: jobContainer(dirs.work, { image: MINIMAL }), services: [] },
+    null,
+    runner
+  )
+  const state = prepared.response!.state!
+  writeFileSync(join(dirs.temp, 'fail.sh'), 'exit 2\n')
+  const run = await runHook(
+    'run_script_step',
+    script(['-e', '/__w/_temp/fail.sh']),
+    state,
+    runner,
+    {
+      env
+    }
+  )
+  expect(run.code).toBe(2)
+  const started = Date.now()
+  const done = await runHook('cleanup_job', {}, state, runner, { env, cancelAfterMs: 3_000 })
+  expect(Date.now() - started).toBeLessThan(30_000)
+  expect(done.stdout).toContain('The job was cancelled: ending the hold')
+  expect(done.code).toBe(130)
+  expect(await leftovers(runner)).toEqual([])
+})

@@ -54,6 +54,11 @@ export function readDebugSettings(env: NodeJS.ProcessEnv, prefix: string): Debug
   return { mode, image, ...(holdSeconds === undefined ? {} : { holdSeconds }) }
 }
 
+/** Whether anything of debugging is on: hooks load its code only then. */
+export function debugEnabled(settings: DebugSettings): boolean {
+  return settings.mode !== 'never' || settings.holdSeconds !== undefined
+}
+
 /** Whether a step that ended with `exitCode` gets diagnostics. */
 export function wantsDiagnostics(settings: DebugSettings, exitCode: number): boolean {
   return settings.mode === 'always' || (settings.mode === 'on-failure' && exitCode !== 0)

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   DEFAULT_DEBUG_IMAGE,
+  debugEnabled,
   readDebugSettings,
   wantsDiagnostics,
   wantsHold
@@ -42,6 +43,12 @@ describe('readDebugSettings', () => {
     const onFailure = { ...never, mode: 'on-failure' as const, holdSeconds: 5 }
     const always = { ...never, mode: 'always' as const }
     expect([wantsDiagnostics(never, 1), wantsHold(never, 1)]).toEqual([false, false])
+    expect([never, onFailure, always, { ...never, holdSeconds: 1 }].map(debugEnabled)).toEqual([
+      false,
+      true,
+      true,
+      true
+    ])
     expect([wantsDiagnostics(onFailure, 0), wantsHold(onFailure, 0)]).toEqual([false, false])
     expect([wantsDiagnostics(onFailure, 2), wantsHold(onFailure, 2)]).toEqual([true, true])
     expect([wantsDiagnostics(always, 0), wantsHold(always, 3)]).toEqual([true, false])

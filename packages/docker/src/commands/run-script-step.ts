@@ -1,4 +1,5 @@
 import {
+  debugEnabled,
   InputError,
   ResponseWriter,
   StepFailedError,
@@ -46,7 +47,7 @@ export async function runScriptStep(
   } catch (err) {
     throw engineError(err, 'running the step in the job container', config)
   }
-  if (config.debug.mode !== 'never' || config.debug.holdSeconds !== undefined) {
+  if (debugEnabled(config.debug)) {
     const { afterStep } = await import('../debug/after-step.js')
     const debug = { workingDirectory: args.workingDirectory, exitCode: code }
     await afterStep({ config, state: { ...state, container: state.container }, ...debug }, ctx)

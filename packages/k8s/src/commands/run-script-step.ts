@@ -4,6 +4,7 @@
  * process tree in the container; a lost stream fails the step.
  */
 import {
+  debugEnabled,
   CancelledError,
   HookError,
   joinRunnerArgs,
@@ -103,7 +104,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   }
   // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
   if (copy) await timedSync('out of', () => pullChanges(copy), ctx)
-  if (config.debug.mode !== 'never' || config.debug.holdSeconds !== undefined) {
+  if (debugEnabled(config.debug)) {
     const debug = { pod: state.pod, workingDirectory: args.workingDirectory, exitCode: code }
     await afterStep({ client, settings: config.debug, ...debug }, ctx)
   }

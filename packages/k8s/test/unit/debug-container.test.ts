@@ -49,8 +49,9 @@ describe('the debug ephemeral container', () => {
     expect(spec.command!.slice(3)).toEqual([DIAGNOSTICS_NAME, '/__w/repo/repo', '/__w'])
     // What the kubelet makes of it ($$ → $, $(VAR) → its value) is the script itself.
     const kubelet = (arg: string): string =>
-      arg.replace(/\$(\$|\(([A-Za-z_][A-Za-z0-9_]*)\))/g, (_, next: string, name?: string) =>
-        name === undefined ? '$' : `<${name}>`
+      arg.replace(
+        /\$(\$|\(([A-Za-z_][A-Za-z0-9_]*)\))/g,
+        (_: string, _next: string, name?: string) => (name === undefined ? '$' : `<${name}>`)
       )
     expect(spec.command!.map(kubelet)).toEqual(diagnosticsCommand('/__w/repo/repo'))
     expect(diagnosticsCommand('/x')[2]).toContain('$$')

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HookState } from '@container-hooks/hooklib'
-import { docker, leftovers, runHook, uniqueRunner } from '../support/hook'
+import { docker, leftovers, runHook, uniqueRunner, type HookRun } from '../support/hook'
 import { BUSYBOX, jobContainer, script, workDir } from '../support/inputs'
 
 const MINIMAL = 'container-hooks-test/minimal:1'
@@ -104,10 +104,11 @@ describe('debugging a failed step', () => {
   })
 })
 
-it('holds a failed job until the marker is removed', async () => {
-  const runner = uniqueRunner('hold')
+const HOLD_ENV = { ...DEBUG, ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_HOLD_SECONDS: '600' }
+
+/** A job in the minimal image whose one step failed with `code`, held for 600 s. */
+async function heldJob(runner: string, code: number): Promise<{ state: HookState; run: HookRun }> {
   const dirs = workDir()
-  const env = { ...DEBUG, ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_HOLD_SECONDS: '600' }
   const prepared = await runHook(
     'prepare_job',
     { container: jobContainer(dirs.work, { image: MINIMAL }), services: [] },
@@ -115,25 +116,23 @@ it('holds a failed job until the marker is removed', async () => {
     runner
   )
   const state = prepared.response!.state!
-  writeFileSync(join(dirs.temp, 'fail.sh'), 'exit 3\n')
-  const run = await runHook(
-    'run_script_step',
-    script(['-e', '/__w/_temp/fail.sh']),
-    state,
-    runner,
-    {
-      env
-    }
-  )
-  expect(run.code).toBe(3)
+  writeFileSync(join(dirs.temp, 'fail.sh'), `exit ${code}\n`)
+  const step = script(['-e', '/__w/_temp/fail.sh'])
+  const run = await runHook('run_script_step', step, state, runner, { env: HOLD_ENV })
+  expect(run.code).toBe(code)
+  expect(warnings(run.stdout)).toEqual([])
+  return { state, run }
+}
+
+it('holds a failed job until the marker is removed', async () => {
+  const runner = uniqueRunner('hold')
+  const { state, run } = await heldJob(runner, 3)
   const marker = /docker rm (ch-[0-9a-f]{12}-hold)\n/.exec(run.stdout)![1]
   expect(run.stdout).toMatch(
     /docker run --rm -it --pid container:(ch-\S+-job) --network container:\1 --volumes-from \1 /
   )
-  expect(warnings(run.stdout)).toEqual([])
-
   const started = Date.now()
-  const cleanup = runHook('cleanup_job', {}, state, runner, { env })
+  const cleanup = runHook('cleanup_job', {}, state, runner, { env: HOLD_ENV })
   await new Promise(resolve => setTimeout(resolve, 4_000))
   // Still held: the job container is there.
   expect((await leftovers(runner)).some(l => l.endsWith('-job'))).toBe(true)
@@ -148,28 +147,12 @@ it('holds a failed job until the marker is removed', async () => {
 
 it('a cancelled cleanup_job ends the hold and still cleans up', async () => {
   const runner = uniqueRunner('hold-cancel')
-  const dirs = workDir()
-  const env = { ...DEBUG, ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_HOLD_SECONDS: '600' }
-  const prepared = await runHook(
-    'prepare_job',
-    { container: jobContainer(dirs.work, { image: MINIMAL }), services: [] },
-    null,
-    runner
-  )
-  const state = prepared.response!.state!
-  writeFileSync(join(dirs.temp, 'fail.sh'), 'exit 2\n')
-  const run = await runHook(
-    'run_script_step',
-    script(['-e', '/__w/_temp/fail.sh']),
-    state,
-    runner,
-    {
-      env
-    }
-  )
-  expect(run.code).toBe(2)
+  const { state } = await heldJob(runner, 2)
   const started = Date.now()
-  const done = await runHook('cleanup_job', {}, state, runner, { env, cancelAfterMs: 3_000 })
+  const done = await runHook('cleanup_job', {}, state, runner, {
+    env: HOLD_ENV,
+    cancelAfterMs: 3_000
+  })
   expect(Date.now() - started).toBeLessThan(30_000)
   expect(done.stdout).toContain('The job was cancelled: ending the hold')
   expect(done.code).toBe(130)

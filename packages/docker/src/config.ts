@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError } from '@container-hooks/hooklib'
+import { ConfigError, readDebugSettings, type DebugSettings } from '@container-hooks/hooklib'
 
 export type EngineAddress =
   | { kind: 'unix'; socketPath: string }
@@ -35,6 +35,8 @@ export interface DockerHookConfig {
   engineUrl: string
   /** DOCKER_API_VERSION, e.g. "1.41"; unset: the engine's own version. */
   apiVersion: string | undefined
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG, _DEBUG_IMAGE, _DEBUG_HOLD_SECONDS (src/debug). */
+  debug: DebugSettings
 }
 
 const DEFAULT_HOST = 'unix:///var/run/docker.sock'
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): DockerHookConfig {
     prepareTimeoutMs: prepareTimeoutMs(env),
     engine: engineAddress(engineUrl, env),
     engineUrl,
-    apiVersion: apiVersion(env)
+    apiVersion: apiVersion(env),
+    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_')
   }
 }

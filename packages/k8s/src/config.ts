@@ -3,7 +3,12 @@
  * reference). The incumbent's names keep their meaning; ours use the
  * ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_ prefix.
  */
-import { ConfigError, joinRunnerArgs } from '@container-hooks/hooklib'
+import {
+  ConfigError,
+  joinRunnerArgs,
+  readDebugSettings,
+  type DebugSettings
+} from '@container-hooks/hooklib'
 
 export type StorageMode = 'volume' | 'copy'
 
@@ -46,6 +51,8 @@ export interface K8sConfig {
   /** ACTIONS_RUNNER_USE_KUBE_SCHEDULER: node affinity instead of nodeName for RWO claims. */
   useKubeScheduler: boolean
   build: BuildConfig
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG, _DEBUG_IMAGE, _DEBUG_HOLD_SECONDS (src/debug). */
+  debug: DebugSettings
 }
 
 const DEFAULT_PREPARE_TIMEOUT_SECONDS = 600
@@ -127,6 +134,7 @@ export function readConfig(
       text(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS') ?? DEFAULT_EXTERNALS_DIR,
     templatePath: text(env, 'ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE'),
     useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER'),
-    build: buildConfig(env)
+    build: buildConfig(env),
+    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_')
   }
 }

@@ -5,6 +5,7 @@ import { connect } from '../driver/connect'
 import { engineError } from '../driver/engine'
 import { printLogs } from '../driver/job-logs'
 import { readState } from '../specs/state'
+import { waitForHolds } from '../debug/hold'
 
 /** Idempotent; works from labels when the state is null or stale. */
 export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promise<void> {
@@ -12,6 +13,7 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
   const docker = connect(config)
   const state = readState(ctx.state)
   try {
+    await waitForHolds(docker, config.runnerName, ctx)
     await printLogs(docker, config.runnerName, state, ctx.log)
     await removeLabelled(docker, { runnerName: config.runnerName })
   } catch (err) {

@@ -1,4 +1,5 @@
 import {
+  debugEnabled,
   InputError,
   ResponseWriter,
   StepFailedError,
@@ -45,6 +46,11 @@ export async function runScriptStep(
     )
   } catch (err) {
     throw engineError(err, 'running the step in the job container', config)
+  }
+  if (debugEnabled(config.debug)) {
+    const { afterStep } = await import('../debug/after-step.js')
+    const debug = { workingDirectory: args.workingDirectory, exitCode: code }
+    await afterStep({ config, state: { ...state, container: state.container }, ...debug }, ctx)
   }
   if (code !== 0) {
     // Recorded so cleanup_job shows the job container's logs; the runner may ignore it.

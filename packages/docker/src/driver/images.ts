@@ -40,7 +40,7 @@ async function pullOnce(
   })
 }
 
-async function existsLocally(docker: Docker, image: string): Promise<boolean> {
+export async function existsLocally(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect()
     return true

@@ -14,7 +14,8 @@ describe('loadConfig', () => {
       prepareTimeoutMs: 600000,
       engine: { kind: 'unix', socketPath: '/var/run/docker.sock' },
       engineUrl: 'unix:///var/run/docker.sock',
-      apiVersion: undefined
+      apiVersion: undefined,
+      debug: { mode: 'never', image: 'busybox:1.37' }
     })
   })
 
@@ -26,7 +27,10 @@ describe('loadConfig', () => {
       ACTIONS_RUNNER_NETWORK_DRIVER: 'shared',
       ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS: '30',
       DOCKER_HOST: 'tcp://10.0.0.1:2375',
-      DOCKER_API_VERSION: '1.41'
+      DOCKER_API_VERSION: '1.41',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG: 'on-failure',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_IMAGE: 'busybox:1.36',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG_HOLD_SECONDS: '60'
     })
     expect(config).toMatchObject({
       runnerName: 'r1',
@@ -35,7 +39,8 @@ describe('loadConfig', () => {
       network: 'shared',
       prepareTimeoutMs: 30000,
       engine: { kind: 'tcp', host: '10.0.0.1', port: 2375, tls: null },
-      apiVersion: '1.41'
+      apiVersion: '1.41',
+      debug: { mode: 'on-failure', image: 'busybox:1.36', holdSeconds: 60 }
     })
   })
 
@@ -70,7 +75,11 @@ describe('loadConfig', () => {
     ],
     [{ DOCKER_HOST: '/var/run/docker.sock' }, 'DOCKER_HOST must look like'],
     [{ DOCKER_HOST: 'tcp://host:99999' }, 'DOCKER_HOST has an invalid port'],
-    [{ DOCKER_API_VERSION: 'latest' }, 'DOCKER_API_VERSION must look like 1.41']
+    [{ DOCKER_API_VERSION: 'latest' }, 'DOCKER_API_VERSION must look like 1.41'],
+    [
+      { ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG: 'true' },
+      'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG="true" is invalid'
+    ]
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)

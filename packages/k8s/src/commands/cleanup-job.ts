@@ -6,6 +6,7 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { CleanupJobArgs, HookContext } from '@container-hooks/hooklib'
 import { kubeContext } from '../context'
+import { waitForHolds } from '../debug/hold'
 import type { KubeClient } from '../kube/client'
 import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
 import { JOB_CONTAINER } from '../specs/job-pod'
@@ -51,6 +52,7 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
   const jobPods = pods.items.filter(
     p => p.metadata?.labels?.[LABEL_ROLE] === 'job' && !p.metadata.deletionTimestamp
   )
+  await waitForHolds(client, jobPods, ctx)
   for (const pod of jobPods) await printLogs(client, pod, ctx)
   const podNames = new Set([
     ...pods.items.map(p => p.metadata!.name!),

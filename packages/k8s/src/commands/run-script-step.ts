@@ -4,6 +4,7 @@
  * process tree in the container; a lost stream fails the step.
  */
 import {
+  debugEnabled,
   CancelledError,
   HookError,
   joinRunnerArgs,
@@ -14,6 +15,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import { PassThrough } from 'node:stream'
 import { kubeContext } from '../context'
+import { afterStep } from '../debug/after-step'
 import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
@@ -63,7 +65,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
       'run_script_step needs the job container, but the saved state has none: prepare_job did not run, failed, or the job has no `container:`'
     )
   }
-  const { client } = await kubeContext(ctx.env, state.namespace)
+  const { client, config } = await kubeContext(ctx.env, state.namespace)
   const stepId = randomBytes(8).toString('hex')
   const endMarker = `end-of-env-${randomBytes(8).toString('hex')}`
   const script = stepEnvScript({
@@ -102,5 +104,9 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   }
   // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
   if (copy) await timedSync('out of', () => pullChanges(copy), ctx)
+  if (debugEnabled(config.debug)) {
+    const debug = { pod: state.pod, workingDirectory: args.workingDirectory, exitCode: code }
+    await afterStep({ client, settings: config.debug, ...debug }, ctx)
+  }
   if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
 }

@@ -74,14 +74,29 @@ export class KubeClient {
   ) {}
 
   /** Parses the JSON answer of `text`. */
-  async call<T>(method: string, path: string, access: Access, body?: unknown): Promise<T> {
-    const text = await this.text(method, path, access, body)
+  async call<T>(
+    method: string,
+    path: string,
+    access: Access,
+    body?: unknown,
+    contentType?: string
+  ): Promise<T> {
+    const text = await this.text(method, path, access, body, contentType)
     return (text ? JSON.parse(text) : {}) as T
   }
 
-  /** `path` is relative to /api/v1/namespaces/<ns>/, e.g. `pods/x`. */
-  async text(method: string, path: string, access: Access, body?: unknown): Promise<string> {
-    const res = await this.send(method, path, body)
+  /**
+   * `path` is relative to /api/v1/namespaces/<ns>/, e.g. `pods/x`. `contentType` of a body
+   * defaults to JSON; PATCH needs a patch type (e.g. application/merge-patch+json).
+   */
+  async text(
+    method: string,
+    path: string,
+    access: Access,
+    body?: unknown,
+    contentType = 'application/json'
+  ): Promise<string> {
+    const res = await this.send(method, path, body, undefined, contentType)
     const chunks: Buffer[] = []
     for await (const chunk of res) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString()
@@ -107,7 +122,8 @@ export class KubeClient {
     method: string,
     path: string,
     body: unknown,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    contentType = 'application/json'
   ): Promise<IncomingMessage> {
     const url = new URL(`${this.conn.server}/api/v1/namespaces/${this.namespace}/${path}`)
     const payload = body === undefined ? undefined : JSON.stringify(body)
@@ -122,7 +138,7 @@ export class KubeClient {
           headers: {
             ...this.conn.options.headers,
             Accept: 'application/json',
-            ...(payload === undefined ? {} : { 'Content-Type': 'application/json' })
+            ...(payload === undefined ? {} : { 'Content-Type': contentType })
           }
         },
         resolve

@@ -20,7 +20,7 @@ export const POLL_MS = 200
 const DELETE_GRACE_SECONDS = 5
 
 // Waiting reasons that never resolve by waiting longer.
-const FATAL_WAITING = new Set([
+export const FATAL_WAITING = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
   'InvalidImageName',

@@ -24,7 +24,8 @@ describe('readConfig', () => {
         registryInsecure: false,
         builderImage: DEFAULT_BUILDER_IMAGE,
         builderArgs: []
-      }
+      },
+      debug: { mode: 'never', image: 'busybox:1.37' }
     })
     expect(readConfig(base).namespace).toBe('default')
   })
@@ -45,7 +46,10 @@ describe('readConfig', () => {
       ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_SECRET_NAME: 'registry',
       ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_INSECURE: '1',
       ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_IMAGE: 'builder:1',
-      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_ARGS: '--registry-mirror=m:5000 --label "a b=c"'
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_ARGS: '--registry-mirror=m:5000 --label "a b=c"',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG: 'always',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_IMAGE: 'busybox:1.36',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '300'
     })
     expect(config).toMatchObject({
       namespace: 'ci',
@@ -64,7 +68,8 @@ describe('readConfig', () => {
         registryInsecure: true,
         builderImage: 'builder:1',
         builderArgs: ['--registry-mirror=m:5000', '--label', 'a b=c']
-      }
+      },
+      debug: { mode: 'always', image: 'busybox:1.36', holdSeconds: 300 }
     })
   })
 
@@ -85,6 +90,14 @@ describe('readConfig', () => {
     [
       { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'nfs' },
       /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE="nfs" is invalid/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG: 'yes' },
+      /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG="yes" is invalid/
+    ],
+    [
+      { ...base, ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '-1' },
+      /ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS="-1" is invalid/
     ]
   ])('rejects bad values naming the variable (%#)', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError)

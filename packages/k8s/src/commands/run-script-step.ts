@@ -7,6 +7,7 @@ import {
   CancelledError,
   HookError,
   joinRunnerArgs,
+  ResponseWriter,
   StepFailedError,
   type HookContext,
   type ScriptStepArgs
@@ -17,7 +18,7 @@ import { kubeContext } from '../context'
 import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
-import { readState, type JobState } from '../state'
+import { readState, toHookState, type JobState } from '../state'
 import { StepPid } from './step-pid'
 import { copyTarget, pullChanges, pushChanges } from '../sync/copy'
 
@@ -102,5 +103,18 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   }
   // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
   if (copy) await timedSync('out of', () => pullChanges(copy), ctx)
-  if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
+  if (code !== 0) {
+    recordFailure(args, state, ctx)
+    throw new StepFailedError(code, `The step failed with exit code ${code}`)
+  }
+}
+
+/** Saved in the step's response (as the Docker hook does) so cleanup_job shows the job's logs. */
+function recordFailure(args: ScriptStepArgs, state: JobState, ctx: HookContext): void {
+  new ResponseWriter({
+    command: 'run_script_step',
+    responseFile: ctx.responseFile,
+    args,
+    state: ctx.state
+  }).write({ state: toHookState({ ...state, failed: true }) })
 }

@@ -12,14 +12,8 @@ import { createFileCommands } from './file-commands'
 import { SHELL_ARGS } from './inputs'
 import type { CompositeStep, LocalAction } from './local-action'
 import type { CommandRecord } from './results'
-import {
-  applyFileCommands,
-  envFor,
-  expandAll,
-  exprContext,
-  scriptStep,
-  type StepCall
-} from './step-call'
+import * as calls from './step-call'
+import type { StepCall } from './step-call'
 
 export interface ActionRun {
   rec: CommandRecord
@@ -49,23 +43,26 @@ export async function compositeStep(
   const inner: Record<string, Record<string, string>> = {}
   const records: CommandRecord[] = []
   for (const step of steps) {
-    const ctx = exprContext(run, inputs, inner)
+    const ctx = calls.exprContext(run, inputs, inner)
     const stepCall: StepCall = { ...call, step, files: createFileCommands(run.layout.fileCommands) }
     const script = `${randomUUID()}.sh`
     writeFileSync(join(run.layout.temp, script), expand(step.run, ctx))
     // Inputs reach composite steps as ${{ inputs.x }} only, not as INPUT_* variables.
-    const rec = await scriptStep(
+    const rec = await calls.scriptStep(
       stepCall,
       step.shell,
       paths => [...SHELL_ARGS[step.shell], `${paths.temp}/${script}`],
-      paths => envFor(stepCall, paths, {}, {}, ctx)
+      paths => calls.envFor(stepCall, paths, {}, {}, ctx)
     )
-    const read = applyFileCommands(run, stepCall.files, rec)
+    const read = calls.applyFileCommands(run, stepCall.files, rec)
     records.push(read.rec)
     if (step.id) inner[step.id] = read.outputs
     if (read.rec.result !== 'success') break
   }
   const values: Record<string, string> = {}
   for (const [name, output] of Object.entries(action.outputs)) values[name] = output?.value ?? ''
-  return { rec: combine(records), outputs: expandAll(values, exprContext(run, inputs, inner)) }
+  return {
+    rec: combine(records),
+    outputs: calls.expandAll(values, calls.exprContext(run, inputs, inner))
+  }
 }

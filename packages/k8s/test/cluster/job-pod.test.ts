@@ -1,5 +1,6 @@
 // How prepare_job builds and waits for the job pod, on the real local cluster under the
-// minimal Role: fail-fast pulls, service-only jobs, templates, Alpine, entrypoint-less images.
+// minimal Role: fail-fast pulls, service-only jobs and templates (in both storage modes), Alpine,
+// entrypoint-less images, externals, failed-step logs, private images.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/job-pod.test.ts
 import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
 import { writeFileSync } from 'node:fs'
@@ -17,26 +18,88 @@ afterEach(async () => {
   await expectNothingLeft(job.c)
 })
 
-test('a bad image fails fast with the pull error and leaves nothing behind', async () => {
-  const started = Date.now()
-  const run = await runHook(
-    'prepare_job',
-    {
-      container: jobContainer(job.work, { image: 'container-hooks-test/does-not-exist:1' }),
-      services: []
-    },
-    null,
-    job.work
-  )
-  expect(run.code).not.toBe(0)
-  expect(Date.now() - started).toBeLessThan(30_000)
-  expect(run.stdout).toMatch(
-    /::error::Job pod \S+ failed to start: container job: (ErrImagePull|ImagePullBackOff)/
-  )
-  expect(run.stdout).toContain('does-not-exist')
-  expect(run.stdout.match(/::error::/g)).toHaveLength(1)
-  // A failed prepare_job removes what it created by itself, before any cleanup_job.
-  await expectNothingLeft(job.c)
+describe.each([
+  ['volume', {}],
+  ['copy', { ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'copy' }]
+])('%s mode', (mode, env: Record<string, string>) => {
+  test('a bad image fails fast with the pull error and leaves nothing behind', async () => {
+    const started = Date.now()
+    const run = await runHook(
+      'prepare_job',
+      {
+        container: jobContainer(job.work, { image: 'container-hooks-test/does-not-exist:1' }),
+        services: []
+      },
+      null,
+      job.work,
+      env
+    )
+    expect(run.code).not.toBe(0)
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(run.stdout).toMatch(
+      /::error::Job pod \S+ failed to start: container job: (ErrImagePull|ImagePullBackOff)/
+    )
+    expect(run.stdout).toContain('does-not-exist')
+    expect(run.stdout.match(/::error::/g)).toHaveLength(1)
+    // A failed prepare_job removes what it created by itself, before any cleanup_job.
+    await expectNothingLeft(job.c)
+  })
+
+  test('service-only job: a response with services and no container', async () => {
+    const run = expectSuccess(
+      await runHook(
+        'prepare_job',
+        {
+          container: null,
+          services: [busybox({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })]
+        },
+        null,
+        job.work,
+        env
+      )
+    )
+    const response = run.response as PrepareJobResponse
+    expect(response.state!.storage).toBe(mode)
+    expect(response.context?.container).toBeUndefined()
+    expect(response.context?.services).toEqual([
+      { id: expect.any(String) as string, ports: { '8080': '8080' } }
+    ])
+    const pod = await readPod(job.c, response.state!.pod as string)
+    expect(pod.spec!.containers.map(x => x.name)).toEqual(['service'])
+  })
+
+  test('a template that sets resources and a label shows up in the created pod', async () => {
+    const template = join(job.work.temp, 'template.yaml')
+    writeFileSync(
+      template,
+      [
+        'metadata:',
+        '  labels: { team: ci-platform }',
+        'spec:',
+        '  containers:',
+        '    - name: $job',
+        '      env: [{ name: FROM_TEMPLATE, value: "yes" }]',
+        '      resources: { limits: { cpu: 500m, memory: 256Mi } }'
+      ].join('\n')
+    )
+    const withTemplate = { ...env, ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
+    const run = await prepareJob(job.work, {}, withTemplate)
+    const state = run.state
+    expect(state.storage).toBe(mode)
+    const pod = await readPod(job.c, state.pod as string)
+    expect(pod.metadata!.labels!.team).toBe('ci-platform')
+    expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
+    const step = expectSuccess(
+      await runHook(
+        'run_script_step',
+        scriptStep(job.work, 'echo "t=$FROM_TEMPLATE"'),
+        state,
+        job.work,
+        withTemplate
+      )
+    )
+    expect(step.stdout).toContain('t=yes')
+  })
 })
 
 test.each([
@@ -158,58 +221,6 @@ test("a failed step is recorded in the state, so cleanup_job shows the job conta
   const cleanup = expectSuccess(await runHook('cleanup_job', {}, state, job.work))
   expect(cleanup.stdout).toContain('::group::Logs of the job container (last 50 lines)')
   expect(cleanup.stdout).toContain('job-container-log-line')
-})
-
-test('service-only job: a response with services and no container', async () => {
-  const run = expectSuccess(
-    await runHook(
-      'prepare_job',
-      {
-        container: null,
-        services: [busybox({ image: 'container-hooks-test/service:1', portMappings: ['8080'] })]
-      },
-      null,
-      job.work
-    )
-  )
-  const response = run.response as PrepareJobResponse
-  expect(response.context?.container).toBeUndefined()
-  expect(response.context?.services).toEqual([
-    { id: expect.any(String) as string, ports: { '8080': '8080' } }
-  ])
-  const pod = await readPod(job.c, response.state!.pod as string)
-  expect(pod.spec!.containers.map(x => x.name)).toEqual(['service'])
-})
-
-test('a template that sets resources and a label shows up in the created pod', async () => {
-  const template = join(job.work.temp, 'template.yaml')
-  writeFileSync(
-    template,
-    [
-      'metadata:',
-      '  labels: { team: ci-platform }',
-      'spec:',
-      '  containers:',
-      '    - name: $job',
-      '      env: [{ name: FROM_TEMPLATE, value: "yes" }]',
-      '      resources: { limits: { cpu: 500m, memory: 256Mi } }'
-    ].join('\n')
-  )
-  const env = { ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
-  const run = await prepareJob(job.work, {}, env)
-  const state = run.state
-  const pod = await readPod(job.c, state.pod as string)
-  expect(pod.metadata!.labels!.team).toBe('ci-platform')
-  expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
-  const step = expectSuccess(
-    await runHook(
-      'run_script_step',
-      scriptStep(job.work, 'echo "t=$FROM_TEMPLATE"'),
-      state,
-      job.work
-    )
-  )
-  expect(step.stdout).toContain('t=yes')
 })
 
 test('a bad template is one error naming the field, and nothing is created', async () => {

@@ -109,12 +109,19 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   }
 }
 
-/** Saved in the step's response (as the Docker hook does) so cleanup_job shows the job's logs. */
+/**
+ * Saved in the step's response (as the Docker hook does) so cleanup_job shows the job
+ * container's logs. Best effort: the step's own failure is what must be reported.
+ */
 function recordFailure(args: ScriptStepArgs, state: JobState, ctx: HookContext): void {
-  new ResponseWriter({
-    command: 'run_script_step',
-    responseFile: ctx.responseFile,
-    args,
-    state: ctx.state
-  }).write({ state: toHookState({ ...state, failed: true }) })
+  try {
+    new ResponseWriter({
+      command: 'run_script_step',
+      responseFile: ctx.responseFile,
+      args,
+      state: ctx.state
+    }).write({ state: toHookState({ ...state, failed: true }) })
+  } catch (err) {
+    ctx.log.debug(`Could not record the failed step in the state: ${(err as Error).message}`)
+  }
 }

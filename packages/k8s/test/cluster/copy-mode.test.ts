@@ -16,7 +16,14 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expectSuccess, fileCommand, prepareJob, runHook, scriptStep } from '../helpers/hook'
+import {
+  expectSuccess,
+  fileCommand,
+  prepareJob,
+  runHook,
+  runStep,
+  scriptStep
+} from '../helpers/hook'
 import { LABEL_RUNNER } from '../../src/specs/labels'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
@@ -149,15 +156,7 @@ describe('copy mode detection', () => {
     const pod = await readPod(job.c, run.state.pod as string)
     expect(pod.metadata!.labels![LABEL_RUNNER]).toBe(env().ACTIONS_RUNNER_POD_NAME)
     expect(pod.spec!.volumes![0].emptyDir).toBeDefined()
-    const step = expectSuccess(
-      await runHook(
-        'run_script_step',
-        scriptStep(job.work, 'cat detected.txt'),
-        run.state,
-        job.work,
-        env()
-      )
-    )
+    const step = await runStep(job.work, 'cat detected.txt', run.state, env())
     expect(step.stdout).toContain('copied in')
     expectSuccess(await runHook('cleanup_job', {}, run.state, job.work, env()))
     await expectNothingLeft(job.c, 60_000, env().ACTIONS_RUNNER_POD_NAME)

@@ -6,7 +6,14 @@ import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, prepareJob, runHook, scriptStep } from '../helpers/hook'
+import {
+  expectSuccess,
+  jobContainer,
+  prepareJob,
+  runHook,
+  runStep,
+  scriptStep
+} from '../helpers/hook'
 import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
@@ -89,15 +96,7 @@ describe.each([
     const pod = await readPod(job.c, state.pod as string)
     expect(pod.metadata!.labels!.team).toBe('ci-platform')
     expect(pod.spec!.containers[0].resources?.limits).toEqual({ cpu: '500m', memory: '256Mi' })
-    const step = expectSuccess(
-      await runHook(
-        'run_script_step',
-        scriptStep(job.work, 'echo "t=$FROM_TEMPLATE"'),
-        state,
-        job.work,
-        withTemplate
-      )
-    )
+    const step = await runStep(job.work, 'echo "t=$FROM_TEMPLATE"', state, withTemplate)
     expect(step.stdout).toContain('t=yes')
   })
 })
@@ -205,9 +204,7 @@ test("a failed step is recorded in the state, so cleanup_job shows the job conta
       'done"'
     ]
   })
-  const ok = expectSuccess(
-    await runHook('run_script_step', scriptStep(job.work, 'true'), run.state, job.work)
-  )
+  const ok = await runStep(job.work, 'true', run.state)
   expect(ok.response).toBeUndefined()
   const failed = await runHook(
     'run_script_step',

@@ -171,6 +171,16 @@ export function expectSuccess(run: HookRun): HookRun {
   return run
 }
 
+/** A `run:` step with `script` that must succeed: the hook's run. */
+export async function runStep(
+  work: Work,
+  script: string,
+  state: HookState,
+  env: NodeJS.ProcessEnv = {}
+): Promise<HookRun> {
+  return expectSuccess(await runHook('run_script_step', scriptStep(work, script), state, work, env))
+}
+
 /** prepare_job for a job container (no services) that must succeed: its response. */
 export async function prepareJob(
   work: Work,

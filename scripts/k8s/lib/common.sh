@@ -45,6 +45,10 @@ PAUSE_IMAGE=registry.k8s.io/pause:container-hooks
 TEST_NAMESPACE=hooks-test
 RUNNER_POD=runner-0
 RUNNER_CLAIM=runner-0-work
+# A runner pod without a claim: copy mode is detected from it.
+RUNNER_COPY_POD=runner-copy-0
+# Held by every jest run that uses the cluster (docs/development.md); up holds it to recreate a runner pod.
+TESTS_LOCK=/tmp/hooks-cluster-tests.lock
 HOOK_SA=hook
 
 # Dockerfile actions: builder pods reach the registry (127.0.0.1:5000 on the host) through the

@@ -4,7 +4,19 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 import { InputError } from '../errors'
 
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String)
+
+// A composite action's steps: only `run:` steps (with the `shell:` GitHub requires there).
+const compositeStep = z.strictObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  run: z.string(),
+  shell: z.enum(['sh', 'bash']),
+  env: z.record(z.string(), scalar).default({})
+})
+
 const actionSchema = z.object({
+  outputs: z.record(z.string(), z.object({ value: z.string().optional() }).nullable()).default({}),
   inputs: z
     .record(
       z.string(),
@@ -16,16 +28,16 @@ const actionSchema = z.object({
       using: z.literal('docker'),
       image: z.string(),
       entrypoint: z.string().optional(),
-      args: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
-      env: z
-        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
-        .default({})
+      args: z.array(scalar).optional(),
+      env: z.record(z.string(), scalar).default({})
     }),
-    z.object({ using: z.enum(['node20', 'node24']), main: z.string() })
+    z.object({ using: z.enum(['node20', 'node24']), main: z.string() }),
+    z.object({ using: z.literal('composite'), steps: z.array(compositeStep).min(1) })
   ])
 })
 
 export type LocalAction = z.infer<typeof actionSchema> & { dir: string }
+export type CompositeStep = z.infer<typeof compositeStep>
 
 /** Reads `<workspace>/<path>/action.yml` (or .yaml) from the HOST, as the runner does. */
 export function loadLocalAction(workspace: string, uses: string): LocalAction {
@@ -39,7 +51,7 @@ export function loadLocalAction(workspace: string, uses: string): LocalAction {
   if (!parsed.success) {
     const issues = parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')
     throw new InputError(
-      `uses: ${uses}: unsupported action.yml (${issues}); the emulator runs docker and node20/node24 actions`
+      `uses: ${uses}: unsupported action.yml (${issues}); the emulator runs docker, node20/node24 and composite actions (with run steps)`
     )
   }
   return { ...parsed.data, dir: dirname(file) }

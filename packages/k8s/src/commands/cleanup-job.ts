@@ -16,16 +16,23 @@ import { forgetManifest } from '../sync/copy'
 
 const LOG_LINES = 50
 
-/** Services always; the job container only when it terminated with a failure. */
-function containersToShow(pod: V1Pod): string[] {
+/** Services always; the job container when a step failed or it terminated with a failure. */
+function containersToShow(pod: V1Pod, stepFailed: boolean): string[] {
   return (pod.status?.containerStatuses ?? [])
-    .filter(s => s.name !== JOB_CONTAINER || (s.state?.terminated?.exitCode ?? 0) !== 0)
+    .filter(
+      s => s.name !== JOB_CONTAINER || stepFailed || (s.state?.terminated?.exitCode ?? 0) !== 0
+    )
     .map(s => s.name)
 }
 
-async function printLogs(client: KubeClient, pod: V1Pod, ctx: HookContext): Promise<void> {
+async function printLogs(
+  client: KubeClient,
+  pod: V1Pod,
+  stepFailed: boolean,
+  ctx: HookContext
+): Promise<void> {
   const name = pod.metadata!.name!
-  for (const container of containersToShow(pod)) {
+  for (const container of containersToShow(pod, stepFailed)) {
     const text = await podLogTail(client, name, container, LOG_LINES).catch(
       (err: Error) => `(could not read the logs: ${err.message})`
     )
@@ -53,7 +60,8 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
     p => p.metadata?.labels?.[LABEL_ROLE] === 'job' && !p.metadata.deletionTimestamp
   )
   await waitForHolds(client, jobPods, ctx)
-  for (const pod of jobPods) await printLogs(client, pod, ctx)
+  for (const pod of jobPods)
+    await printLogs(client, pod, state?.failed === true && pod.metadata?.name === state.pod, ctx)
   const podNames = new Set([
     ...pods.items.map(p => p.metadata!.name!),
     ...(state ? [state.pod] : [])

@@ -17,6 +17,7 @@ import { JOB_CONTAINER, contextPorts, jobPodSpec } from '../specs/job-pod'
 import { labelsFor, objectName } from '../specs/labels'
 import { pullSecretSpec } from '../specs/pull-secret'
 import { mergeTemplate } from '../specs/template-merge'
+import { userVolumes, volumeOwners, withUserVolumes } from '../specs/user-volumes'
 import { toHookState, type JobState } from '../state'
 import { loadTemplate } from '../template-file'
 import { runnerImage } from '../storage'
@@ -80,7 +81,13 @@ export async function prepareJob(
       externalsDir: config.externalsDir,
       pullSecret: state.secret
     })
-    await createPod(client, template ? mergeTemplate(pod, template) : pod)
+    const user = userVolumes(
+      volumeOwners(JOB_CONTAINER, args.container, args.services, serviceNames),
+      state.workDir
+    )
+    for (const warning of user.warnings) ctx.log.warning(warning)
+    const full = withUserVolumes(pod, user)
+    await createPod(client, template ? mergeTemplate(full, template) : full)
     ctx.log.info(
       `Job pod ${state.pod} (${storage.mode} mode) created in namespace ${client.namespace}`
     )

@@ -8,6 +8,7 @@ import {
   CancelledError,
   HookError,
   joinRunnerArgs,
+  ResponseWriter,
   StepFailedError,
   type HookContext,
   type ScriptStepArgs
@@ -19,7 +20,7 @@ import { afterStep } from '../debug/after-step'
 import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
-import { readState, type JobState } from '../state'
+import { readState, toHookState, type JobState } from '../state'
 import { StepPid } from './step-pid'
 import { copyTarget, pullChanges, pushChanges } from '../sync/copy'
 
@@ -108,5 +109,25 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     const debug = { pod: state.pod, workingDirectory: args.workingDirectory, exitCode: code }
     await afterStep({ client, settings: config.debug, ...debug }, ctx)
   }
-  if (code !== 0) throw new StepFailedError(code, `The step failed with exit code ${code}`)
+  if (code !== 0) {
+    recordFailure(args, state, ctx)
+    throw new StepFailedError(code, `The step failed with exit code ${code}`)
+  }
+}
+
+/**
+ * Saved in the step's response (as the Docker hook does) so cleanup_job shows the job
+ * container's logs. Best effort: the step's own failure is what must be reported.
+ */
+function recordFailure(args: ScriptStepArgs, state: JobState, ctx: HookContext): void {
+  try {
+    new ResponseWriter({
+      command: 'run_script_step',
+      responseFile: ctx.responseFile,
+      args,
+      state: ctx.state
+    }).write({ state: toHookState({ ...state, failed: true }) })
+  } catch (err) {
+    ctx.log.debug(`Could not record the failed step in the state: ${(err as Error).message}`)
+  }
 }

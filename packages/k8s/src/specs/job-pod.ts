@@ -135,18 +135,25 @@ function requiredImage(container: HookContainer, field: string): string {
   return container.image
 }
 
-/** Copies the runner image's externals into /__e: one local `cp`, never file by file over exec. */
+/**
+ * Copies the runner image's externals into /__e: one local `cp`, never file by file over exec.
+ * Without them JavaScript actions cannot run, so a missing folder fails the pod at once, with a
+ * message (the container's termination message) that names the variables to fix.
+ */
 export function externalsInit(image: string, externalsDir: string): V1Container {
   const src = externalsDir.replace(/\/+$/, '')
+  const missing = `the runner image ${image} has no externals folder ${src}: set ACTIONS_RUNNER_IMAGE to an image with the runner's externals, or ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS to the folder that holds them in it`
   return {
     name: 'externals',
     image,
     command: [
       'sh',
       '-c',
-      `if [ -d "$0" ]; then cp -a "$0/." /__e/; else echo "no $0 in the runner image" >&2; fi`,
-      src
+      'if [ -d "$0" ]; then exec cp -a "$0/." /__e/; fi; echo "$1" >&2; exit 1',
+      src,
+      missing
     ],
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     volumeMounts: [{ name: EXTERNALS_VOLUME, mountPath: '/__e' }]
   }
 }

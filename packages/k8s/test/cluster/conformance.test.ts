@@ -1,33 +1,23 @@
 // Generic conformance jobs (examples/jobs) through the runner emulator and the k8s bundle under
-// Node 24, in both storage modes, on the real cluster as the minimal-Role account.
-// unhealthy-service gets its health check from `options:` (an image's own HEALTHCHECK can't be
-// read on Kubernetes); dockerfile-action builds through the Kaniko builder and the local registry
-// (the ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_* and _BUILDER_* variables of scripts/k8s/env).
-// Not listed (not supported here yet, see docs/k8s.md): /__e checks (hello, js-action: the test
-// runner image has no externals).
+// Node 24, in both storage modes, on the real cluster as the minimal-Role account: every job in
+// examples/jobs. hello and js-action run the real Node 24 at /__e, seeded from the runner pod's
+// image (container-hooks-test/runner:1, built by scripts/images/build); unhealthy-service gets
+// its health check from `options:` (an image's own HEALTHCHECK can't be read on Kubernetes);
+// dockerfile-action builds through the Kaniko builder and the local registry (the
+// ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_REGISTRY_* and _BUILDER_* variables of scripts/k8s/env).
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/conformance.test.ts
 import { runConformanceJob } from '@container-hooks/hooklib/emulator'
-import { execFileSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { BUNDLE } from '../helpers/hook'
+import { BUNDLE, NODE24 } from '../helpers/hook'
 import { expectNothingLeft, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
 const REPO = resolve(__dirname, '../../../..')
-const JOBS = [
-  'outputs',
-  'exit-code',
-  'services',
-  'cancel',
-  'unhealthy-service',
-  'container-step',
-  'dockerfile-action',
-  'no-container',
-  'quoted-args',
-  'service-only'
-]
-const node24 = execFileSync(join(REPO, 'scripts/node24'), { encoding: 'utf8' }).trim()
+const JOBS = readdirSync(join(REPO, 'examples/jobs'))
+  .filter(f => f.endsWith('.yaml'))
+  .map(f => f.replace(/\.yaml$/, ''))
 const job = useClusterJob()
 
 describe.each([
@@ -38,7 +28,7 @@ describe.each([
     let log = ''
     const outcome = await runConformanceJob(join(REPO, 'examples/jobs', `${name}.yaml`), {
       hook: BUNDLE,
-      node: node24,
+      node: NODE24,
       env,
       // Volume mode: the runner's _work must be the claim's folder, which the pods mount.
       ...(mode === 'volume' ? { workDir: job.work.root } : {}),

@@ -16,8 +16,16 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expectSuccess, fileCommand, prepareJob, runHook, scriptStep } from '../helpers/hook'
-import { readPod, useClusterJob } from '../helpers/pods'
+import {
+  expectSuccess,
+  fileCommand,
+  prepareJob,
+  runHook,
+  runStep,
+  scriptStep
+} from '../helpers/hook'
+import { LABEL_RUNNER } from '../../src/specs/labels'
+import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
@@ -130,5 +138,27 @@ describe('copy mode', () => {
     const run = await runHook('run_script_step', step, state, job.work, COPY)
     expect(run.code).toBe(5)
     expect(fileCommand(job.work, step, 'GITHUB_OUTPUT')).toBe('partial=1\n')
+  })
+})
+
+describe('copy mode detection', () => {
+  const env = (): Record<string, string> => {
+    const pod = process.env.HOOKS_K8S_COPY_RUNNER_POD
+    if (!pod) throw new Error('HOOKS_K8S_COPY_RUNNER_POD is not set: eval "$(scripts/k8s/env)"')
+    // No claim name either: the mode comes from the runner pod alone.
+    return { ACTIONS_RUNNER_POD_NAME: pod, ACTIONS_RUNNER_CLAIM_NAME: '' }
+  }
+
+  test('a runner pod without a claim gets copy mode, with no variable forcing it', async () => {
+    writeFileSync(join(job.work.repo, 'detected.txt'), 'copied in\n')
+    const run = await prepareJob(job.work, {}, env())
+    expect(run.state.storage).toBe('copy')
+    const pod = await readPod(job.c, run.state.pod as string)
+    expect(pod.metadata!.labels![LABEL_RUNNER]).toBe(env().ACTIONS_RUNNER_POD_NAME)
+    expect(pod.spec!.volumes![0].emptyDir).toBeDefined()
+    const step = await runStep(job.work, 'cat detected.txt', run.state, env())
+    expect(step.stdout).toContain('copied in')
+    expectSuccess(await runHook('cleanup_job', {}, run.state, job.work, env()))
+    await expectNothingLeft(job.c, 60_000, env().ACTIONS_RUNNER_POD_NAME)
   })
 })

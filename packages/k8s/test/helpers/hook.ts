@@ -17,6 +17,10 @@ import { busybox } from './containers'
 
 const PACKAGE = resolve(__dirname, '../..')
 export const BUNDLE = join(PACKAGE, 'dist/index.js')
+/** The runner runs hooks with its Node 24 (scripts/node24), not with the Node that runs jest. */
+export const NODE24 =
+  process.env.HOOKS_NODE24 ??
+  execFileSync(join(PACKAGE, '../../scripts/node24'), { encoding: 'utf8' }).trim()
 
 /** Builds dist/index.js once per test file, as `npm run build` does. */
 export function buildBundle(): void {
@@ -98,7 +102,7 @@ export function startHook(
 ): { child: ChildProcess; done: Promise<HookRun> } {
   const responseFile = join(work.temp, `response-${randomBytes(4).toString('hex')}.json`)
   writeFileSync(responseFile, '')
-  const child = spawn(process.execPath, [BUNDLE], {
+  const child = spawn(NODE24, [BUNDLE], {
     env: { ...process.env, RUNNER_WORKSPACE: join(work.root, 'repo'), ...env },
     stdio: ['pipe', 'pipe', 'inherit']
   })
@@ -167,9 +171,14 @@ export function expectSuccess(run: HookRun): HookRun {
   return run
 }
 
-/** A `run:` step with `script` that must succeed: its run. */
-export async function runStep(work: Work, script: string, state: HookState): Promise<HookRun> {
-  return expectSuccess(await runHook('run_script_step', scriptStep(work, script), state, work))
+/** A `run:` step with `script` that must succeed: the hook's run. */
+export async function runStep(
+  work: Work,
+  script: string,
+  state: HookState,
+  env: NodeJS.ProcessEnv = {}
+): Promise<HookRun> {
+  return expectSuccess(await runHook('run_script_step', scriptStep(work, script), state, work, env))
 }
 
 /** prepare_job for a job container (no services) that must succeed: its response. */

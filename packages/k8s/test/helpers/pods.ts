@@ -16,8 +16,11 @@ export function cluster(): Cluster {
   return { env, kc, core: kc.makeApiClient(k8s.CoreV1Api) }
 }
 
-export async function runnerObjects(c: Cluster): Promise<{ pods: string[]; secrets: string[] }> {
-  const labelSelector = runnerSelector(c.env.runnerPod)
+export async function runnerObjects(
+  c: Cluster,
+  runnerPod = c.env.runnerPod
+): Promise<{ pods: string[]; secrets: string[] }> {
+  const labelSelector = runnerSelector(runnerPod)
   const [pods, secrets] = await Promise.all([
     c.core.listNamespacedPod({ namespace: c.env.namespace, labelSelector }),
     c.core.listNamespacedSecret({ namespace: c.env.namespace, labelSelector })
@@ -29,15 +32,19 @@ export async function runnerObjects(c: Cluster): Promise<{ pods: string[]; secre
 }
 
 /** Waits until the runner has no pod or secret of ours left (deletion takes a few seconds). */
-export async function expectNothingLeft(c: Cluster, timeoutMs = 60_000): Promise<void> {
+export async function expectNothingLeft(
+  c: Cluster,
+  timeoutMs = 60_000,
+  runnerPod = c.env.runnerPod
+): Promise<void> {
   await waitFor(
     'the job pods and secrets to be gone',
     timeoutMs,
     async () => {
-      const left = await runnerObjects(c)
+      const left = await runnerObjects(c, runnerPod)
       return left.pods.length + left.secrets.length === 0 ? true : undefined
     },
-    async () => JSON.stringify(await runnerObjects(c))
+    async () => JSON.stringify(await runnerObjects(c, runnerPod))
   )
 }
 

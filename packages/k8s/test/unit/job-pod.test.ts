@@ -47,6 +47,17 @@ describe('jobPodSpec', () => {
     expect(pod.metadata).toEqual({ name: 'runner-0-job-abc', labels: { l: 'v' } })
   })
 
+  test('the externals init container fails with a message naming the variables', () => {
+    const init = jobPodSpec(input({ externalsDir: '/opt/ext/' })).spec!.initContainers![0]
+    expect(init.terminationMessagePolicy).toBe('FallbackToLogsOnError')
+    expect(init.command!.slice(3)).toEqual([
+      '/opt/ext',
+      expect.stringMatching(
+        /runner image runner:1 has no externals folder \/opt\/ext: set ACTIONS_RUNNER_IMAGE .* ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS/
+      ) as string
+    ])
+  })
+
   test('an entrypoint replaces the keep-alive; args are re-tokenized', () => {
     const job = jobPodSpec(
       input({

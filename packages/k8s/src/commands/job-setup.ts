@@ -1,17 +1,15 @@
 /**
  * What prepare_job and run_container_step both read before they create a pod: the runner's own
- * pod, the storage it implies (mode, claim, node), and the pod template.
+ * pod and the storage it implies (mode, claim, node).
  */
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node'
 import { ConfigError } from '@container-hooks/hooklib'
-import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { StorageMode } from '../config'
 import type { KubeContext } from '../context'
 import { KubeApiError } from '../kube/client'
 import { getPod } from '../kube/pods'
 import type { PodStorage } from '../specs/job-pod'
-import { parseTemplate, type PodTemplate } from '../specs/template-merge'
 import { chooseClaim, podStorage } from '../storage'
 
 export interface RunnerSetup {
@@ -55,17 +53,4 @@ export async function runnerSetup(kube: KubeContext, mode?: StorageMode): Promis
 /** The runner's `_work` on the host as the runner's environment gives it, or "". */
 export function envWorkDir(env: NodeJS.ProcessEnv): string {
   return env.RUNNER_WORKSPACE ? dirname(env.RUNNER_WORKSPACE) : ''
-}
-
-export function loadTemplate(path: string | undefined): PodTemplate | undefined {
-  if (path === undefined) return undefined
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new ConfigError(
-      `ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE=${path} cannot be read: ${(err as Error).message}`
-    )
-  }
-  return parseTemplate(text, path)
 }

@@ -15,10 +15,11 @@ import { labelsFor, objectName } from '../specs/labels'
 import { pullSecretSpec } from '../specs/pull-secret'
 import { mergeTemplate } from '../specs/template-merge'
 import { toHookState, type JobState } from '../state'
+import { loadTemplate } from '../template-file'
 import { runnerImage } from '../storage'
 import { copyTarget, pushAll } from '../sync/copy'
 import { detectAlpine } from './alpine'
-import { envWorkDir, loadTemplate, runnerSetup } from './job-setup'
+import { envWorkDir, runnerSetup } from './job-setup'
 
 /** The runner's `_work` on the host: the source of the job container's /__w mount. */
 function hostWorkDir(args: PrepareJobArgs, env: NodeJS.ProcessEnv): string {

@@ -23,8 +23,8 @@ import { mergeTemplate } from '../specs/template-merge'
 import { readState, type JobState } from '../state'
 import { runnerImage } from '../storage'
 import { forgetManifest } from '../sync/copy'
-import { envWorkDir, runnerSetup } from './job-setup'
 import { loadTemplate } from '../template-file'
+import { envWorkDir, runnerSetup } from './job-setup'
 import { runStepPod } from './step-pod-run'
 
 /** The job pod's IP under the service names: services are containers of the job pod. */

@@ -101,16 +101,17 @@ describe.each([
       work,
       {
         entryPoint: 'sh',
+        // As the runner splits `args: -c "…"`: the hook re-joins and re-tokenizes the pieces.
         entryPointArgs: [
           '-c',
-          [
-            'echo "cwd=$(pwd) home=$HOME secret=$MY_SECRET"',
+          `"${[
+            'echo cwd=$(pwd) home=$HOME secret=$MY_SECRET',
             'cat from-host.txt /github/workflow/event.json',
             'echo from-step > from-step.txt',
-            'echo answer=42 >> "$GITHUB_OUTPUT"',
-            'echo FOO=bar >> "$GITHUB_ENV"',
+            'echo answer=42 >> $GITHUB_OUTPUT',
+            'echo FOO=bar >> $GITHUB_ENV',
             'echo home-file > /github/home/h.txt'
-          ].join('; ')
+          ].join('; ')}"`
         ]
       },
       { MY_SECRET: 's3cr3t-value' }

@@ -82,18 +82,20 @@ export async function stepObjects(c: Cluster): Promise<{ pods: k8s.V1Pod[]; secr
   return { pods: pods.items, secrets: secrets.items.map(s => s.metadata!.name!) }
 }
 
-/** Waits until no step pod or env Secret is left (a deleted pod takes a moment to go). */
+/**
+ * The hook deleted its step pod and Secret before it exited (a pod still terminating has a
+ * deletionTimestamp); then waits until the pod is gone, which takes a while on a loaded node.
+ */
 export async function expectNoStepLeft(c: Cluster): Promise<void> {
+  const now = await stepObjects(c)
+  expect(now.secrets).toEqual([])
+  expect(now.pods.filter(p => !p.metadata?.deletionTimestamp).map(p => p.metadata!.name)).toEqual(
+    []
+  )
   await waitFor(
-    'the step pods and their Secrets to be gone',
-    30_000,
-    async () => {
-      const left = await stepObjects(c)
-      return left.pods.length + left.secrets.length === 0 ? true : undefined
-    },
-    async () => {
-      const left = await stepObjects(c)
-      return JSON.stringify({ pods: left.pods.map(p => p.metadata!.name), secrets: left.secrets })
-    }
+    'the step pods to be gone',
+    60_000,
+    async () => ((await stepObjects(c)).pods.length === 0 ? true : undefined),
+    async () => JSON.stringify((await stepObjects(c)).pods.map(p => p.metadata!.name))
   )
 }

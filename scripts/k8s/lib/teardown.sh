@@ -140,3 +140,16 @@ teardown_all() {
   remove_created_host_paths
   rm -rf "$STATE_DIR"
 }
+
+# Processes of this cluster still alive: a binary from our cache, or a command line naming our
+# state dir (containerd, its shims, the pods' processes under them).
+our_processes() {
+  local proc exe
+  for proc in /proc/[0-9]*; do
+    exe="$(readlink "$proc/exe" 2>/dev/null)" || continue
+    if [[ $exe == "$K8S_BIN"/* || $exe == "$ETCD_BIN"/* ]] ||
+      tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qF "$STATE_DIR"; then
+      echo "${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | cut -c1-120)"
+    fi
+  done
+}

@@ -12,8 +12,6 @@ export interface JobState {
   jobContainer?: string
   services: string[]
   secret?: string
-  /** A script step failed: cleanup_job shows the job container's logs too. */
-  failed?: boolean
 }
 
 /** The saved state, or undefined when it is null or not ours (stale, another hook's). */
@@ -30,8 +28,7 @@ export function readState(state: HookState | null): JobState | undefined {
     services: Array.isArray(state.services)
       ? state.services.filter(s => typeof s === 'string')
       : [],
-    secret: typeof state.secret === 'string' ? state.secret : undefined,
-    failed: state.failed === true ? true : undefined
+    secret: typeof state.secret === 'string' ? state.secret : undefined
   }
 }
 

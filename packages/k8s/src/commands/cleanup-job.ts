@@ -10,7 +10,7 @@ import { waitForHolds } from '../debug/hold'
 import type { KubeClient } from '../kube/client'
 import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
 import { JOB_CONTAINER } from '../specs/job-pod'
-import { LABEL_ROLE, runnerSelector } from '../specs/labels'
+import { ANNOTATION_STEP_FAILED, LABEL_ROLE, runnerSelector } from '../specs/labels'
 import { readState } from '../state'
 import { forgetManifest } from '../sync/copy'
 
@@ -61,7 +61,12 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
   )
   await waitForHolds(client, jobPods, ctx)
   for (const pod of jobPods)
-    await printLogs(client, pod, state?.failed === true && pod.metadata?.name === state.pod, ctx)
+    await printLogs(
+      client,
+      pod,
+      pod.metadata?.annotations?.[ANNOTATION_STEP_FAILED] !== undefined,
+      ctx
+    )
   const podNames = new Set([
     ...pods.items.map(p => p.metadata!.name!),
     ...(state ? [state.pod] : [])

@@ -8,7 +8,6 @@ import {
   CancelledError,
   HookError,
   joinRunnerArgs,
-  ResponseWriter,
   StepFailedError,
   type HookContext,
   type ScriptStepArgs
@@ -20,7 +19,8 @@ import { afterStep } from '../debug/after-step'
 import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
-import { readState, toHookState, type JobState } from '../state'
+import { stepFailedPatch } from '../specs/labels'
+import { readState, type JobState } from '../state'
 import { StepPid } from './step-pid'
 import { copyTarget, pullChanges, pushChanges } from '../sync/copy'
 
@@ -110,24 +110,31 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     await afterStep({ client, settings: config.debug, ...debug }, ctx)
   }
   if (code !== 0) {
-    recordFailure(args, state, ctx)
+    await recordFailure(client, state, code, ctx)
     throw new StepFailedError(code, `The step failed with exit code ${code}`)
   }
 }
 
 /**
- * Saved in the step's response (as the Docker hook does) so cleanup_job shows the job
- * container's logs. Best effort: the step's own failure is what must be reported.
+ * Marks the job pod so cleanup_job shows the job container's logs (a failed step's response,
+ * state included, never reaches the runner). Best effort: the step's own failure is what must
+ * be reported.
  */
-function recordFailure(args: ScriptStepArgs, state: JobState, ctx: HookContext): void {
-  try {
-    new ResponseWriter({
-      command: 'run_script_step',
-      responseFile: ctx.responseFile,
-      args,
-      state: ctx.state
-    }).write({ state: toHookState({ ...state, failed: true }) })
-  } catch (err) {
-    ctx.log.debug(`Could not record the failed step in the state: ${(err as Error).message}`)
-  }
+async function recordFailure(
+  client: KubeClient,
+  state: JobState,
+  code: number,
+  ctx: HookContext
+): Promise<void> {
+  await client
+    .call(
+      'PATCH',
+      `pods/${state.pod}`,
+      { verb: 'patch', resource: 'pods' },
+      stepFailedPatch(code),
+      'application/merge-patch+json'
+    )
+    .catch((err: Error) =>
+      ctx.log.debug(`Could not mark job pod ${state.pod} with the failed step: ${err.message}`)
+    )
 }

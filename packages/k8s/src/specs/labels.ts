@@ -8,6 +8,16 @@ export const MANAGED_BY = 'container-hooks'
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by'
 export const LABEL_RUNNER = 'container-hooks.github.io/runner-pod'
 export const LABEL_ROLE = 'container-hooks.github.io/role'
+/**
+ * Set on the job pod by a failed script step, with its exit code: the runner drops a failed
+ * step's response, so the pod carries it to cleanup_job, which then shows the job's logs.
+ */
+export const ANNOTATION_STEP_FAILED = 'container-hooks.github.io/step-failed'
+
+/** The merge patch that records a failed step on the job pod. */
+export function stepFailedPatch(exitCode: number): object {
+  return { metadata: { annotations: { [ANNOTATION_STEP_FAILED]: String(exitCode) } } }
+}
 
 const MAX_LABEL_VALUE = 63
 // Room for "-job-" plus a random suffix inside a 63-character DNS label (hostnames).

@@ -2,7 +2,7 @@
 // minimal Role: fail-fast pulls, service-only jobs and templates (in both storage modes), Alpine,
 // entrypoint-less images, externals, failed-step logs, private images.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/job-pod.test.ts
-import type { HookState, PrepareJobResponse } from '@container-hooks/hooklib'
+import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { busybox } from '../helpers/containers'
@@ -185,7 +185,7 @@ test('the runner pod image seeds /__e with a node that a glibc job container run
   expect(step.stdout).toMatch(/^v24\./m)
 })
 
-test("a failed step is recorded in the state, so cleanup_job shows the job container's logs", async () => {
+test("a failed step marks the job pod, so cleanup_job shows the job container's logs", async () => {
   const run = await prepareJob(job.work, {
     entryPoint: 'sh',
     entryPointArgs: [
@@ -213,9 +213,10 @@ test("a failed step is recorded in the state, so cleanup_job shows the job conta
     job.work
   )
   expect(failed.code).toBe(3)
-  const state = (failed.response as { state: HookState }).state
-  expect(state).toEqual({ ...run.state, failed: true })
-  const cleanup = expectSuccess(await runHook('cleanup_job', {}, state, job.work))
+  // The runner drops a failed step's response: cleanup_job gets the state prepare_job saved.
+  const pod = await readPod(job.c, run.state.pod as string)
+  expect(pod.metadata?.annotations?.['container-hooks.github.io/step-failed']).toBe('3')
+  const cleanup = expectSuccess(await runHook('cleanup_job', {}, run.state, job.work))
   expect(cleanup.stdout).toContain('::group::Logs of the job container (last 50 lines)')
   expect(cleanup.stdout).toContain('job-container-log-line')
 })

@@ -206,6 +206,8 @@ test("a failed step marks the job pod, so cleanup_job shows the job container's 
   })
   const ok = await runStep(job.work, 'true', run.state)
   expect(ok.response).toBeUndefined()
+  const before = await readPod(job.c, run.state.pod as string)
+  expect(before.metadata?.annotations?.['container-hooks.github.io/step-failed']).toBeUndefined()
   const failed = await runHook(
     'run_script_step',
     scriptStep(job.work, 'exit 3'),

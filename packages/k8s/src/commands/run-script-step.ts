@@ -18,6 +18,7 @@ import { kubeContext } from '../context'
 import { afterStep } from '../debug/after-step'
 import type { KubeClient } from '../kube/client'
 import { exec, LostConnectionError } from '../kube/exec'
+import { patchPod } from '../kube/pods'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
 import { stepFailedPatch } from '../specs/labels'
 import { readState, type JobState } from '../state'
@@ -126,15 +127,7 @@ async function recordFailure(
   code: number,
   ctx: HookContext
 ): Promise<void> {
-  await client
-    .call(
-      'PATCH',
-      `pods/${state.pod}`,
-      { verb: 'patch', resource: 'pods' },
-      stepFailedPatch(code),
-      'application/merge-patch+json'
-    )
-    .catch((err: Error) =>
-      ctx.log.debug(`Could not mark job pod ${state.pod} with the failed step: ${err.message}`)
-    )
+  await patchPod(client, state.pod, stepFailedPatch(code)).catch((err: Error) =>
+    ctx.log.debug(`Could not mark job pod ${state.pod} with the failed step: ${err.message}`)
+  )
 }

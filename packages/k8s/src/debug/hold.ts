@@ -7,7 +7,7 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import type { HookContext } from '@container-hooks/hooklib'
 import type { KubeClient } from '../kube/client'
-import { getPod, sleep } from '../kube/pods'
+import { getPod, patchPod, sleep } from '../kube/pods'
 import { holdInstructions, holdPatch, holdUntil, releaseCommand } from '../specs/debug-container'
 
 const POLL_MS = 1000
@@ -21,13 +21,7 @@ export async function startHold(
   ctx: HookContext
 ): Promise<void> {
   const until = new Date(Date.now() + holdSeconds * 1000)
-  await client.call(
-    'PATCH',
-    `pods/${pod}`,
-    { verb: 'patch', resource: 'pods' },
-    holdPatch(until),
-    'application/merge-patch+json'
-  )
+  await patchPod(client, pod, holdPatch(until))
   for (const line of holdInstructions(client.namespace, pod, image, until)) ctx.log.info(line)
 }
 

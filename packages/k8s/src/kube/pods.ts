@@ -69,6 +69,17 @@ export function podLogTail(
 }
 
 /** Deletes; a missing object is fine (cleanup is idempotent). */
+/** A JSON merge patch of pod `name` (annotations the hook uses to carry facts between runs). */
+export async function patchPod(client: KubeClient, name: string, patch: object): Promise<void> {
+  await client.call(
+    'PATCH',
+    `pods/${name}`,
+    { verb: 'patch', resource: 'pods' },
+    patch,
+    'application/merge-patch+json'
+  )
+}
+
 export async function deleteObject(
   client: KubeClient,
   resource: 'pods' | 'secrets',

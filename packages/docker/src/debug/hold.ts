@@ -13,6 +13,7 @@ import { ignoreMissing } from '../driver/engine'
 import { holdInstructions, holdMarkerOptions, holdUntil } from '../specs/debug-container'
 import { LABEL_RUNNER, LABEL_ROLE, labels } from '../specs/labels'
 import type { DockerState } from '../specs/state'
+import { sleepUnlessAborted } from '../driver/sleep'
 
 const POLL_MS = 1000
 
@@ -33,14 +34,6 @@ export async function startHold(
   const jobName = info.Name.replace(/^\//, '')
   for (const line of holdInstructions(jobName, marker, config.debug.image, until))
     ctx.log.info(line)
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise(resolve => {
-    if (signal.aborted) return resolve(false)
-    const timer = setTimeout(() => resolve(true), ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve(false)), { once: true })
-  })
 }
 
 /** For cleanup_job: waits out every hold marker of this runner. */
@@ -66,7 +59,7 @@ export async function waitForHolds(
         ctx.log.info('The hold expired')
         break
       }
-      if (!(await sleep(Math.min(POLL_MS, left), ctx.signal))) {
+      if (!(await sleepUnlessAborted(Math.min(POLL_MS, left), ctx.signal))) {
         ctx.log.info('The job was cancelled: ending the hold')
         break
       }

@@ -5,6 +5,7 @@
 import type Docker from 'dockerode'
 import { HookError, type Logger } from '@container-hooks/hooklib'
 import { recentLogs } from './containers'
+import { sleepUnlessAborted } from './sleep'
 
 export interface Watched {
   id: string
@@ -14,13 +15,6 @@ export interface Watched {
 
 const FIRST_POLL_MS = 250
 const MAX_POLL_MS = 1000
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-  })
-}
 
 function lastCheckOutput(state: Docker.ContainerInspectInfo['State']): string {
   const log = state.Health?.Log ?? []
@@ -87,7 +81,7 @@ async function waitOne(
     }
     if (!announced) log.info(`Waiting for the ${w.description} to be healthy`)
     announced = true
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal)
+    await sleepUnlessAborted(Math.min(delay, Math.max(0, deadline - Date.now())), signal)
     delay = Math.min(delay * 2, MAX_POLL_MS)
   }
 }

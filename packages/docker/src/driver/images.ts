@@ -11,6 +11,7 @@ import {
   type PullRetry
 } from '../specs/pull-policy'
 import { engineMessage, statusOf } from './engine'
+import { sleepUnlessAborted } from './sleep'
 
 export interface PullRequest {
   image: string
@@ -48,13 +49,6 @@ export async function existsLocally(docker: Docker, image: string): Promise<bool
     if (statusOf(err) === 404) return false
     throw err
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-  })
 }
 
 /**
@@ -97,7 +91,7 @@ export async function pullImage(
         log.info(
           `Pulling ${req.image} failed (${engineMessage(err)}); retrying in ${(delay / 1000).toFixed(1)}s`
         )
-        await sleep(delay, signal)
+        await sleepUnlessAborted(delay, signal)
       }
     }
   }

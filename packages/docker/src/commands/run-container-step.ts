@@ -12,6 +12,7 @@ import { loadConfig, type DockerHookConfig } from '../config'
 import { buildImage } from '../driver/build'
 import { connect } from '../driver/connect'
 import { engineError } from '../driver/engine'
+import { markStepFailed } from '../driver/failed-mark'
 import { pullImage } from '../driver/images'
 import { runContainer } from '../driver/step-container'
 import { containerCreateOptions } from '../specs/container-spec'
@@ -80,5 +81,8 @@ export async function runContainerStep(
   } catch (err) {
     throw engineError(err, 'running the container step', config)
   }
-  if (code !== 0) throw new StepFailedError(code)
+  if (code !== 0) {
+    await markStepFailed(config, jobId, ctx.log)
+    throw new StepFailedError(code)
+  }
 }

@@ -1,15 +1,14 @@
 import {
   debugEnabled,
   InputError,
-  ResponseWriter,
   StepFailedError,
   type HookContext,
-  type ScriptStepArgs,
-  type StepResponse
+  type ScriptStepArgs
 } from '@container-hooks/hooklib'
 import { loadConfig } from '../config'
 import { engineError } from '../driver/engine'
 import { runExec } from '../driver/exec'
+import { markStepFailed } from '../driver/failed-mark'
 import { scriptExecOptions } from '../specs/exec-spec'
 import { readState } from '../specs/state'
 
@@ -22,10 +21,7 @@ function stepMarker(): string {
   return `${process.pid.toString(16)}-${Date.now().toString(16)}-${random}`
 }
 
-export async function runScriptStep(
-  args: ScriptStepArgs,
-  ctx: HookContext
-): Promise<StepResponse | void> {
+export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<void> {
   const config = loadConfig(ctx.env)
   const state = readState(ctx.state)
   if (state?.container == null) {
@@ -53,15 +49,7 @@ export async function runScriptStep(
     await afterStep({ config, state: { ...state, container: state.container }, ...debug }, ctx)
   }
   if (code !== 0) {
-    // Recorded so cleanup_job shows the job container's logs; the runner may ignore it.
-    new ResponseWriter({
-      command: 'run_script_step',
-      responseFile: ctx.responseFile,
-      args,
-      state: ctx.state
-    }).write({
-      state: { ...state, failed: true }
-    })
+    await markStepFailed(config, state.jobId, ctx.log)
     throw new StepFailedError(code)
   }
 }

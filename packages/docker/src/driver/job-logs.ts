@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { LABEL_ALIAS, LABEL_IMAGE, LABEL_JOB, LABEL_ROLE, runnerFilter } from '../specs/labels'
 import type { DockerState } from '../specs/state'
 import { recentLogs } from './containers'
+import { failedJobs } from './failed-mark'
 
 export async function printLogs(
   docker: Docker,
@@ -12,11 +13,14 @@ export async function printLogs(
   state: DockerState | null,
   log: Logger
 ): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: runnerFilter(runnerName) })
+  const [containers, failed] = await Promise.all([
+    docker.listContainers({ all: true, filters: runnerFilter(runnerName) }),
+    failedJobs(docker, runnerName)
+  ])
   const current = containers.filter(c => state === null || c.Labels[LABEL_JOB] === state.jobId)
   for (const c of current) {
     const role = c.Labels[LABEL_ROLE]
-    if (role !== 'service' && !(role === 'job' && state?.failed === true)) continue
+    if (role !== 'service' && !(role === 'job' && failed.has(c.Labels[LABEL_JOB] ?? ''))) continue
     const image = c.Labels[LABEL_IMAGE] ?? c.Image
     const title =
       role === 'job' ? `job container (${image})` : `service "${c.Labels[LABEL_ALIAS]}" (${image})`

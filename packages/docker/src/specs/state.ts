@@ -10,9 +10,7 @@ const stateSchema = z.object({
   jobId: z.string().check(z.regex(/^[0-9a-f]{12}$/)),
   network: z.nullable(z.object({ name: id, owned: z.boolean() })),
   container: z.nullable(z.object({ id, image: z.string(), path: z.nullable(z.string()) })),
-  services: z.array(z.object({ id, alias: z.string(), image: z.string() })),
-  /** Set by a failed step so cleanup_job prints the job container's logs. */
-  failed: z.optional(z.boolean())
+  services: z.array(z.object({ id, alias: z.string(), image: z.string() }))
 })
 
 export type DockerState = z.infer<typeof stateSchema>

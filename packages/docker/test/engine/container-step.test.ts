@@ -71,6 +71,11 @@ describe('run_container_step on a real engine', () => {
     )
     expect(failed.code).toBe(3)
     expect(failed.errors).toEqual(['::error::The step exited with code 3'])
+    // Only the failed step's mark is left, for cleanup_job (which removes it).
+    expect(await leftovers(runner)).toEqual([
+      expect.stringMatching(/^volume ch-[0-9a-f]{12}-failed$/)
+    ])
+    expect((await runHook('cleanup_job', {}, null, runner)).code).toBe(0)
     expect(await leftovers(runner)).toEqual([])
   })
 

@@ -236,7 +236,8 @@ describe('prepare_job on a real engine', () => {
         runner
       )
       expect(failed.code).toBe(5)
-      const cleanup = await runHook('cleanup_job', {}, failed.response!.state!, runner)
+      // As the runner does: the state from prepare_job, since it drops a failed step's response.
+      const cleanup = await runHook('cleanup_job', {}, prepared.response!.state!, runner)
       expect(cleanup.code).toBe(0)
       expect(cleanup.stdout).toContain(`::group::Logs of the service "service" (${SERVICE})`)
       expect(cleanup.stdout).toContain('container-hooks-test service: starting on port 8080')

@@ -13,9 +13,13 @@ import type {
   V1SecretList
 } from '@kubernetes/client-node'
 import { HookError } from '@container-hooks/hooklib'
+import { EXTERNALS_CONTAINER } from '../specs/job-pod'
 import type { KubeClient } from './client'
 
 export const POLL_MS = 200
+// A local image starts in about a second: poll faster at first, so as not to add a poll's wait.
+const FIRST_POLLS_MS = 100
+const FIRST_POLLS_FOR_MS = 5_000
 // Job containers exit at once on TERM (KEEP_ALIVE); services get a moment to stop cleanly.
 const DELETE_GRACE_SECONDS = 5
 
@@ -109,12 +113,20 @@ export async function podEvents(client: KubeClient, pod: string): Promise<string
     .map(e => `${e.reason ?? 'Event'}: ${e.message ?? ''}`.trim())
 }
 
+/** A container that runs once and exits 0 when done (the externals copy), not a failure then. */
+const runsOnce = (name: string): boolean => name === EXTERNALS_CONTAINER
+
 function describeStatus(s: V1ContainerStatus): string | undefined {
   const waiting = s.state?.waiting
   if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
     return `container ${s.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`
   }
   const done = s.state?.terminated
+  if (done && runsOnce(s.name)) {
+    return done.exitCode === 0
+      ? undefined
+      : `container ${s.name} failed with code ${done.exitCode}${done.message ? `: ${done.message}` : ''}`
+  }
   if (done) {
     return `container ${s.name} exited with code ${done.exitCode}${done.reason ? ` (${done.reason})` : ''} while the pod was starting${done.message ? `: ${done.message}` : ''}`
   }
@@ -147,13 +159,16 @@ export function startFailure(pod: V1Pod): string | undefined {
   return undefined
 }
 
+/** Every container runs, and the externals copy has exited 0. */
 export function isRunning(pod: V1Pod): boolean {
   const statuses = pod.status?.containerStatuses ?? []
   const expected = pod.spec?.containers.length ?? 0
   return (
     pod.status?.phase === 'Running' &&
     statuses.length === expected &&
-    statuses.every(s => s.state?.running !== undefined)
+    statuses.every(s =>
+      runsOnce(s.name) ? s.state?.terminated?.exitCode === 0 : s.state?.running !== undefined
+    )
   )
 }
 
@@ -183,7 +198,8 @@ export async function waitPod(
   timeoutMs: number,
   signal?: AbortSignal
 ): Promise<V1Pod> {
-  const deadline = Date.now() + timeoutMs
+  const started = Date.now()
+  const deadline = started + timeoutMs
   for (;;) {
     const pod = await getPod(client, name)
     if (ready(pod)) return pod
@@ -197,7 +213,7 @@ export async function waitPod(
         `${what} ${name} was not running after ${Math.round(timeoutMs / 1000)} s (ACTIONS_RUNNER_PREPARE_JOB_TIMEOUT_SECONDS): ${why}`
       )
     }
-    await sleep(POLL_MS, signal)
+    await sleep(Date.now() - started < FIRST_POLLS_FOR_MS ? FIRST_POLLS_MS : POLL_MS, signal)
   }
 }
 

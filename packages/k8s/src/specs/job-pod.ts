@@ -1,6 +1,6 @@
 /**
  * The job pod: the job container and the services as containers of one pod (they share
- * localhost), `/__e` seeded from the runner image by an init container, and `_work` either on
+ * localhost), `/__e` seeded from the runner image by a container of the pod, and `_work` either on
  * the runner's claim (volume mode) or on an emptyDir filled over exec (copy mode).
  */
 import type {
@@ -24,6 +24,8 @@ import { withOptions, type ContainerOptions, type JobOptions } from './container
 export const JOB_CONTAINER = 'job'
 export const WORK_VOLUME = 'work'
 export const EXTERNALS_VOLUME = 'externals'
+/** The container that fills /__e, then exits (externalsContainer). */
+export const EXTERNALS_CONTAINER = 'externals'
 
 /** Keeps a container without an entrypoint alive; exits at once on TERM so deletion is fast. */
 export const KEEP_ALIVE = [
@@ -45,7 +47,7 @@ export interface JobPodInput {
   /** The mapped `options:` of the job container and the services (specs/container-options). */
   options: JobOptions
   storage: PodStorage
-  /** Image holding the runner's externals; no init container when undefined. */
+  /** Image holding the runner's externals; no externals copy when undefined. */
   runnerImage?: string
   externalsDir: string
   pullSecret?: string
@@ -137,14 +139,17 @@ function requiredImage(container: HookContainer, field: string): string {
 
 /**
  * Copies the runner image's externals into /__e: one local `cp`, never file by file over exec.
- * Without them JavaScript actions cannot run, so a missing folder fails the pod at once, with a
- * message (the container's termination message) that names the variables to fix.
+ * A container of the pod, not an init container, so that the copy runs while the job and service
+ * containers start (an init container would add its whole run to every job's start); prepare_job
+ * waits until it has exited 0 (kube/pods.ts). Without the externals JavaScript actions cannot
+ * run, so a missing folder fails the pod at once, with a message (the container's termination
+ * message) that names the variables to fix.
  */
-export function externalsInit(image: string, externalsDir: string): V1Container {
+export function externalsContainer(image: string, externalsDir: string): V1Container {
   const src = externalsDir.replace(/\/+$/, '')
   const missing = `the runner image ${image} has no externals folder ${src}: set ACTIONS_RUNNER_IMAGE to an image with the runner's externals, or ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS to the folder that holds them in it`
   return {
-    name: 'externals',
+    name: EXTERNALS_CONTAINER,
     image,
     command: [
       'sh',
@@ -213,11 +218,17 @@ export function placement(storage: PodStorage): Partial<V1PodSpec> {
 export function jobPodSpec(input: JobPodInput): V1Pod {
   const { options } = input
   const used = [...(input.container ? [options.container] : []), ...options.services]
+  // The externals copy last: `kubectl logs` and `kubectl exec` default to the first container.
+  const externals =
+    input.container && input.runnerImage !== undefined
+      ? [externalsContainer(input.runnerImage, input.externalsDir)]
+      : []
   const containers = [
     ...(input.container ? [jobContainer(input.container, options.container)] : []),
     ...input.services.map((service, i) =>
       serviceContainer(service, input.serviceNames[i], i, options.services[i])
-    )
+    ),
+    ...externals
   ]
   const spec: V1PodSpec = {
     restartPolicy: 'Never',
@@ -231,9 +242,6 @@ export function jobPodSpec(input: JobPodInput): V1Pod {
   // Services are containers of this pod: their names resolve to localhost, as under Docker.
   const aliases = hostAliases(input.serviceNames, used)
   if (aliases.length > 0) spec.hostAliases = aliases
-  if (input.container && input.runnerImage !== undefined) {
-    spec.initContainers = [externalsInit(input.runnerImage, input.externalsDir)]
-  }
   if (input.pullSecret !== undefined) spec.imagePullSecrets = [{ name: input.pullSecret }]
   return { metadata: { name: input.name, labels: input.labels }, spec }
 }

@@ -162,7 +162,7 @@ test('a runner image without externals fails fast, naming the variables to fix',
   expect(run.code).not.toBe(0)
   expect(Date.now() - started).toBeLessThan(30_000)
   expect(run.stdout).toMatch(
-    /::error::Job pod \S+ failed to start: init container externals failed with code 1: the runner image container-hooks-test\/busybox:1 has no externals folder \/home\/runner\/externals: set ACTIONS_RUNNER_IMAGE .* ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS/
+    /::error::Job pod \S+ failed to start: container externals failed with code 1: the runner image container-hooks-test\/busybox:1 has no externals folder \/home\/runner\/externals: set ACTIONS_RUNNER_IMAGE .* ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS/
   )
   expect(run.stdout.match(/::error::/g)).toHaveLength(1)
   await expectNothingLeft(job.c)
@@ -299,7 +299,9 @@ describe('private images', () => {
     expect(pod.spec!.imagePullSecrets).toHaveLength(1)
     expect(pod.spec!.containers.map(c => [c.name, c.image, c.imagePullPolicy])).toEqual([
       ['job', image, 'Always'],
-      ['busybox', image, 'Always']
+      ['busybox', image, 'Always'],
+      // The runner image the externals are copied from: the node already has it.
+      ['externals', 'container-hooks-test/runner:1', 'IfNotPresent']
     ])
   })
 

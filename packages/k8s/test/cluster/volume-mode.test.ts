@@ -30,7 +30,10 @@ describe('volume mode', () => {
     ])
     state = response.state!
     const pod = await readPod(job.c, state.pod as string)
-    expect(pod.spec!.containers.map(x => x.name)).toEqual(['job', 'service'])
+    expect(pod.spec!.containers.map(x => x.name)).toEqual(['job', 'service', 'externals'])
+    // /__e was filled while the others started; prepare_job returned once the copy was done.
+    const externals = pod.status!.containerStatuses!.find(s => s.name === 'externals')
+    expect(externals?.state?.terminated?.exitCode).toBe(0)
     expect(pod.spec!.nodeName).toBe(job.c.env.nodeName)
     expect(pod.spec!.volumes![0].persistentVolumeClaim?.claimName).toBe(job.c.env.claimName)
   })

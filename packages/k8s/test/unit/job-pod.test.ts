@@ -42,13 +42,18 @@ describe('jobPodSpec', () => {
       '/github/home',
       '/github/workflow'
     ])
-    expect(pod.spec!.initContainers![0].image).toBe('runner:1')
+    // The externals copy runs beside the job container (last), not before it.
+    expect(pod.spec!.initContainers).toBeUndefined()
+    expect(pod.spec!.containers.map(c => [c.name, c.image])).toEqual([
+      ['job', 'container-hooks-test/busybox:1'],
+      ['externals', 'runner:1']
+    ])
     expect(pod.spec!.restartPolicy).toBe('Never')
     expect(pod.metadata).toEqual({ name: 'runner-0-job-abc', labels: { l: 'v' } })
   })
 
-  test('the externals init container fails with a message naming the variables', () => {
-    const init = jobPodSpec(input({ externalsDir: '/opt/ext/' })).spec!.initContainers![0]
+  test('the externals container fails with a message naming the variables', () => {
+    const init = jobPodSpec(input({ externalsDir: '/opt/ext/' })).spec!.containers.at(-1)!
     expect(init.terminationMessagePolicy).toBe('FallbackToLogsOnError')
     expect(init.command!.slice(3)).toEqual([
       '/opt/ext',

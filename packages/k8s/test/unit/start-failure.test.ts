@@ -63,4 +63,25 @@ describe('job pod start', () => {
       false
     )
   })
+
+  test('the externals copy counts once it has exited 0, and fails the pod with its message', () => {
+    const job = container('job', { running: {} })
+    const copying = container('externals', { running: {} })
+    const copied = container('externals', { terminated: { exitCode: 0, reason: 'Completed' } })
+    const missing = container('externals', {
+      terminated: { exitCode: 1, reason: 'Error', message: 'no externals folder' }
+    })
+    const status = (c: V1ContainerStatus): V1Pod['status'] => ({
+      phase: 'Running',
+      containerStatuses: [c, job]
+    })
+    expect(isRunning(pod(status(copying), 2))).toBe(false)
+    expect(startFailure(pod(status(copying), 2))).toBeUndefined()
+    expect(isRunning(pod(status(copied), 2))).toBe(true)
+    expect(startFailure(pod(status(copied), 2))).toBeUndefined()
+    expect(isRunning(pod(status(missing), 2))).toBe(false)
+    expect(startFailure(pod(status(missing), 2))).toBe(
+      'container externals failed with code 1: no externals folder'
+    )
+  })
 })

@@ -50,7 +50,7 @@ describe('pod template', () => {
     const before = JSON.stringify(template)
     const original = pod()
     const merged = mergeTemplate(original, template)
-    const [job, redis, sidecar] = merged.spec!.containers
+    const [job, redis, externals, sidecar] = merged.spec!.containers
     expect(job.env).toEqual(
       expect.arrayContaining([
         { name: 'A', value: '1' },
@@ -63,7 +63,8 @@ describe('pod template', () => {
     expect(job.resources).toEqual({ limits: { cpu: '1', memory: '1Gi' } })
     expect(redis.resources).toEqual({ requests: { memory: '64Mi' } })
     expect(sidecar).toEqual({ name: 'sidecar', image: 'busybox' })
-    expect(merged.spec!.containers).toHaveLength(3)
+    expect(externals.name).toBe('externals')
+    expect(merged.spec!.containers).toHaveLength(4)
     expect(merged.spec!.volumes!.map(v => v.name)).toEqual(['work', 'externals', 'cache'])
     expect(merged.spec!.nodeSelector).toEqual({ pool: 'ci' })
     expect(merged.metadata!.labels).toEqual({ team: 'infra', mine: 'yes' })

@@ -79,8 +79,13 @@ class Collect extends Writable {
   }
 }
 
-/** Runs host `tar` with `args`, wired to `io`, and rejects on a non-zero exit with its stderr. */
-function hostTar(
+/**
+ * Runs host `tar` with `args`, wired to `io`, and rejects on a non-zero exit with its stderr.
+ * Once `io` is done, either way, tar's stdin ends and its stdout closes: a tar left writing to,
+ * or reading from, a pipe nobody serves any more would hang the hook. A tar that still had data
+ * to write then fails.
+ */
+export function hostTar(
   args: string[],
   io: (child: ReturnType<typeof spawn>) => Promise<void>
 ): Promise<void> {
@@ -91,13 +96,21 @@ function hostTar(
   child.stdin.on('error', () => undefined)
   const exited = new Promise<void>((resolve, reject) => {
     child.on('error', err => reject(new HookError(`Cannot run tar on the runner: ${err.message}`)))
-    child.on('close', code =>
+    child.on('close', (code, signal) =>
       code === 0
         ? resolve()
-        : reject(new HookError(`tar on the runner failed (exit ${code}): ${stderr.text().trim()}`))
+        : reject(
+            new HookError(
+              `tar on the runner failed (${code === null ? `killed by ${signal}` : `exit ${code}`}): ${stderr.text().trim()}`
+            )
+          )
     )
   })
-  return Promise.all([io(child), exited]).then(() => undefined)
+  const served = io(child).finally(() => {
+    child.stdin.end()
+    child.stdout.destroy()
+  })
+  return Promise.all([served, exited]).then(() => undefined)
 }
 
 async function podCommand(

@@ -6,6 +6,7 @@
 import type {
   CoreV1Event,
   CoreV1EventList,
+  V1ContainerStateTerminated,
   V1ContainerStatus,
   V1Pod,
   V1PodList,
@@ -116,6 +117,10 @@ export async function podEvents(client: KubeClient, pod: string): Promise<string
 /** A container that runs once and exits 0 when done (the externals copy), not a failure then. */
 const runsOnce = (name: string): boolean => name === EXTERNALS_CONTAINER
 
+/** For a container meant to run to completion (init containers, the externals copy). */
+const failedWith = (done: V1ContainerStateTerminated): string =>
+  `failed with code ${done.exitCode}${done.message ? `: ${done.message}` : ''}`
+
 function describeStatus(s: V1ContainerStatus): string | undefined {
   const waiting = s.state?.waiting
   if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
@@ -123,9 +128,7 @@ function describeStatus(s: V1ContainerStatus): string | undefined {
   }
   const done = s.state?.terminated
   if (done && runsOnce(s.name)) {
-    return done.exitCode === 0
-      ? undefined
-      : `container ${s.name} failed with code ${done.exitCode}${done.message ? `: ${done.message}` : ''}`
+    return done.exitCode === 0 ? undefined : `container ${s.name} ${failedWith(done)}`
   }
   if (done) {
     return `container ${s.name} exited with code ${done.exitCode}${done.reason ? ` (${done.reason})` : ''} while the pod was starting${done.message ? `: ${done.message}` : ''}`
@@ -146,8 +149,7 @@ export function startFailure(pod: V1Pod): string | undefined {
     return `the pod cannot be scheduled: ${unschedulable.message ?? 'Unschedulable'}`
   for (const s of status?.initContainerStatuses ?? []) {
     const done = s.state?.terminated
-    if (done && done.exitCode !== 0)
-      return `init container ${s.name} failed with code ${done.exitCode}${done.message ? `: ${done.message}` : ''}`
+    if (done && done.exitCode !== 0) return `init container ${s.name} ${failedWith(done)}`
     const waiting = s.state?.waiting
     if (waiting?.reason && FATAL_WAITING.has(waiting.reason))
       return `init container ${s.name}: ${waiting.reason}: ${waiting.message ?? ''}`

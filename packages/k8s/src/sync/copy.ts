@@ -87,7 +87,7 @@ class Collect extends Writable {
  */
 export function hostTar(
   args: string[],
-  io: (child: ReturnType<typeof spawn>) => Promise<void>
+  io: (child: ReturnType<typeof spawn>) => Promise<unknown>
 ): Promise<void> {
   const child = spawn('tar', args, { stdio: ['pipe', 'pipe', 'pipe'] })
   const stderr = new Collect()
@@ -239,7 +239,7 @@ export async function pullChanges(target: SyncTarget): Promise<string[]> {
           stdin: Buffer.from(changed.map(p => `./${p}\n`).join('')),
           stdout: child.stdin!
         }
-      ).then(() => void child.stdin!.end())
+      )
     )
   }
   saveManifest(target.pod, now)

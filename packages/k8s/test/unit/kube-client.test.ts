@@ -1,7 +1,7 @@
 // The API client and exec against REAL local HTTP and WebSocket servers that answer the way the
 // Kubernetes API does (403s, a status-less close, silence), which a live cluster cannot be made to do on cue.
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { PassThrough } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { KubeApiError, KubeClient } from '../../src/kube/client'
@@ -115,6 +115,23 @@ describe('exec', () => {
     const { result, output } = run({ stdin: Buffer.from('hello') })
     await expect(result).resolves.toBe(3)
     expect(output()).toBe('got hello')
+  })
+
+  test('stdin goes out in frames with an all-zero mask key, which ws does not XOR', async () => {
+    const onWire: Buffer[] = []
+    onSocket = ws => {
+      const socket = (ws as unknown as { _socket: Socket })._socket
+      socket.on('data', (chunk: Buffer) => onWire.push(chunk))
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 255) ws.send(frame(3, JSON.stringify({ status: 'Success' })))
+      })
+    }
+    await expect(run({ stdin: Buffer.from('hello') }).result).resolves.toBe(0)
+    const first = Buffer.concat(onWire)
+    // Byte 1: the mask bit and a 7-bit length (6: the channel byte and "hello").
+    expect(first[1]).toBe(0x80 | 6)
+    expect([...first.subarray(2, 6)]).toEqual([0, 0, 0, 0])
+    expect(first.subarray(6, 12).toString('latin1')).toBe('\x00hello')
   })
 
   test('a stream that closes without an exit status is a failure, never a success', async () => {

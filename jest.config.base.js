@@ -9,6 +9,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@container-hooks/hooklib$': path.join(__dirname, 'packages/hooklib/src/index.ts'),
+    '^@container-hooks/hooklib/stdin$': path.join(__dirname, 'packages/hooklib/src/stdin.ts'),
     '^@container-hooks/hooklib/emulator$': path.join(
       __dirname,
       'packages/hooklib/src/emulator/index.ts'

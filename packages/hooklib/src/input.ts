@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import type * as z from 'zod/mini'
 import { describeIssues } from './describe-value'
 import { InputError } from './errors'
@@ -10,6 +9,7 @@ import {
   scriptStepArgsSchema
 } from './input-schema'
 import type { Command, HookInput } from './protocol'
+import { readStdinText, readText } from './stdin'
 
 const ARGS_SCHEMAS: Record<Command, z.ZodMiniType> = {
   prepare_job: prepareJobArgsSchema,
@@ -49,25 +49,10 @@ export function parseInput(text: string): HookInput {
 
 /** Reads the whole stream (the runner closes stdin after one line) and parses it. */
 export async function readInput(stream: NodeJS.ReadableStream = process.stdin): Promise<HookInput> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  }
-  return parseInput(Buffer.concat(chunks).toString('utf8'))
+  return parseInput(await readText(stream))
 }
 
-/**
- * The process's own stdin. Read synchronously: creating the `process.stdin` stream costs a
- * hook ~7 ms of start-up on every step, and the runner closes stdin right after its one line.
- * A non-blocking stdin (EAGAIN) falls back to the stream.
- */
+/** The process's own stdin, parsed. */
 export async function readProcessStdin(): Promise<HookInput> {
-  let text: string
-  try {
-    text = readFileSync(0, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
-    return readInput(process.stdin)
-  }
-  return parseInput(text)
+  return parseInput(await readStdinText())
 }

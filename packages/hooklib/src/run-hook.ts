@@ -13,6 +13,7 @@ import type {
   StepResponse
 } from './protocol'
 import { ResponseWriter } from './response'
+import type { Writable } from 'node:stream'
 
 export interface HookContext {
   command: Command
@@ -22,6 +23,9 @@ export interface HookContext {
   signal: AbortSignal
   log: Logger
   env: NodeJS.ProcessEnv
+  /** Where a step's own output goes: the process's stdout and stderr unless runHook was told otherwise. */
+  stdout: Writable
+  stderr: Writable
 }
 
 export interface HookHandlers {
@@ -37,6 +41,14 @@ export interface RunHookOptions {
   env?: NodeJS.ProcessEnv
   /** Where log lines go; defaults to process.stdout. */
   write?: (text: string) => void
+  /** Where steps write their output (HookContext.stdout/stderr); default: the process's. */
+  stdout?: Writable
+  stderr?: Writable
+  /**
+   * Cancellation from elsewhere than this process's signals (e.g. a client on a socket): called
+   * once with the function to call per signal received; returns the function that detaches it.
+   */
+  cancellation?: (onSignal: (name: string) => void) => () => void
   /** Default true: process.exit(code) once stdout has drained. */
   exit?: boolean
   /**
@@ -91,16 +103,11 @@ function report(err: unknown, log: Logger, signal: AbortSignal): number {
 }
 
 /**
- * Cancellation and crash handlers. The first signal aborts `controller`; later ones are only
- * logged, so the handler finishes its cleanup (the runner SIGKILLs 10 s after SIGINT anyway).
- * Returns the function that removes them.
+ * The first signal aborts `controller`; later ones are only logged, so the handler finishes its
+ * cleanup (the runner SIGKILLs 10 s after SIGINT anyway).
  */
-function installProcessHandlers(
-  controller: AbortController,
-  log: Logger,
-  fail: (err: unknown) => void
-): () => void {
-  const onSignal = (name: NodeJS.Signals) => (): void => {
+function cancelOnSignal(controller: AbortController, log: Logger): (name: string) => void {
+  return name => {
     if (controller.signal.aborted) {
       log.info(`Received ${name} again; still cleaning up`)
       return
@@ -108,6 +115,13 @@ function installProcessHandlers(
     log.info(`Received ${name}: cancelling`)
     controller.abort(new CancelledError(`The step was cancelled (${name})`))
   }
+}
+
+/** Cancellation and crash handlers of this process. Returns the function that removes them. */
+function installProcessHandlers(
+  onSignal: (name: string) => void,
+  fail: (err: unknown) => void
+): () => void {
   // Node would otherwise exit 0 when the loop runs dry while a handler awaits forever.
   const onBeforeExit = (): void =>
     fail(
@@ -116,8 +130,8 @@ function installProcessHandlers(
       )
     )
   const listeners: Array<[string, (err: unknown) => void]> = [
-    ['SIGINT', onSignal('SIGINT')],
-    ['SIGTERM', onSignal('SIGTERM')],
+    ['SIGINT', () => onSignal('SIGINT')],
+    ['SIGTERM', () => onSignal('SIGTERM')],
     ['unhandledRejection', fail],
     ['uncaughtException', fail],
     ['beforeExit', onBeforeExit]
@@ -150,8 +164,14 @@ export async function runHook(
   const crashed = new Promise<never>((_, reject) => {
     fail = reject
   })
-  const remove =
-    options.signals === false ? () => undefined : installProcessHandlers(controller, log, fail)
+  const onSignal = cancelOnSignal(controller, log)
+  const detach = options.cancellation?.(onSignal) ?? (() => undefined)
+  const removeHandlers =
+    options.signals === false ? () => undefined : installProcessHandlers(onSignal, fail)
+  const remove = (): void => {
+    detach()
+    removeHandlers()
+  }
 
   const work = (async () => {
     const input = await (options.stdin ? readInput(options.stdin) : readProcessStdin())
@@ -161,7 +181,9 @@ export async function runHook(
       responseFile: input.responseFile,
       signal: controller.signal,
       log,
-      env
+      env,
+      stdout: options.stdout ?? process.stdout,
+      stderr: options.stderr ?? process.stderr
     }
     await dispatch(handlers, input, ctx)
     // A handler that ignored the signal still ran to the end: the step was cancelled all the same.

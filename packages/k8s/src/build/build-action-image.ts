@@ -77,7 +77,7 @@ async function runBuild(
   })
   const template = loadTemplate(config.templatePath)
   const name = pod.metadata!.name!
-  const output = new LogTail(process.stdout)
+  const output = new LogTail(ctx.stdout)
   ctx.log.startGroup(`Building ${image.push} from ${dirname(dockerfile)} in pod ${name}`)
   try {
     await createPod(client, template ? mergeTemplate(pod, template) : pod)

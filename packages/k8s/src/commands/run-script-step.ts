@@ -78,7 +78,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   })
   const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
   if (copy) await timedSync('into', () => pushChanges(copy), ctx)
-  const stderr = new StepPid(process.stderr)
+  const stderr = new StepPid(ctx.stderr)
   let code: number
   try {
     code = await exec(client, {
@@ -86,7 +86,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
       container: state.jobContainer,
       command: wrapperCommand(endMarker, args.entryPoint, joinRunnerArgs(args.entryPointArgs)),
       stdin: Buffer.from(`${script}${endMarker}\n`),
-      stdout: process.stdout,
+      stdout: ctx.stdout,
       stderr,
       signal: ctx.signal,
       what: 'the step'

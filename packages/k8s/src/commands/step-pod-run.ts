@@ -100,7 +100,7 @@ export async function runStepPod(
       throw new HookError(`Could not release the step in pod ${pod}: touch ${SYNC_READY} failed`)
   }
   await waitPod(client, pod, 'Step pod', started, run.timeoutMs, ctx.signal)
-  const end = await followLog(client, pod, STEP_CONTAINER, process.stdout, ctx.signal)
+  const end = await followLog(client, pod, STEP_CONTAINER, ctx.stdout, ctx.signal)
   if (sync) {
     const changed = await timed('Copied the changes out of the step pod', ctx, () =>
       pullChanges(sync)

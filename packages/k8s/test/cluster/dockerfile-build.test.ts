@@ -67,7 +67,9 @@ function hookContext(signal = new AbortController().signal, env = process.env): 
     responseFile: '',
     signal,
     env,
-    log: createLogger({ write: text => void process.stdout.write(text) })
+    log: createLogger({ write: text => void process.stdout.write(text) }),
+    stdout: process.stdout,
+    stderr: process.stderr
   }
 }
 

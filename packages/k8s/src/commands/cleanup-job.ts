@@ -9,16 +9,20 @@ import { kubeContext } from '../context'
 import { waitForHolds } from '../debug/hold'
 import type { KubeClient } from '../kube/client'
 import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
-import { JOB_CONTAINER } from '../specs/job-pod'
+import { EXTERNALS_CONTAINER, JOB_CONTAINER } from '../specs/job-pod'
 import { ANNOTATION_STEP_FAILED, LABEL_ROLE, runnerSelector } from '../specs/labels'
 import { readState } from '../state'
 import { forgetManifest } from '../sync/copy'
 
 const LOG_LINES = 50
 
-/** Services always; the job container when a step failed or it terminated with a failure. */
+/**
+ * Services always; the job container when a step failed or it terminated with a failure; never
+ * the externals copy (not a service: it only fills /__e, and prepare_job reported its failure).
+ */
 function containersToShow(pod: V1Pod, stepFailed: boolean): string[] {
   return (pod.status?.containerStatuses ?? [])
+    .filter(s => s.name !== EXTERNALS_CONTAINER)
     .filter(
       s => s.name !== JOB_CONTAINER || stepFailed || (s.state?.terminated?.exitCode ?? 0) !== 0
     )

@@ -92,6 +92,7 @@ describe('volume mode', () => {
     const run = expectSuccess(await runHook('cleanup_job', {}, state, job.work))
     expect(run.stdout).toContain('::group::Logs of service service')
     expect(run.stdout).toContain('container-hooks-test service: starting on port 8080')
+    expect(run.stdout).not.toContain('Logs of service externals')
     // The exit-3 step above marked the job pod: the job container's logs are shown too.
     expect(run.stdout).toContain('::group::Logs of the job container')
     await expectNothingLeft(job.c)

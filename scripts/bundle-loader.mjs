@@ -5,14 +5,20 @@
 // temp dir, and V8 itself rejects a cache made by another node or for another source. V8 does
 // not check the data itself, and a cache with a few flipped bytes crashes the process: the
 // file starts with a CRC-32 of the data, and a cache that does not match it is not used.
+//
+// With a `front` (a package's small entry, e.g. the Kubernetes hook's step-helper client), the
+// front runs first, compiled as plain code, and loads the hook only when it needs it, through
+// `loadHook()`, which returns the hook's exports: a step that does not need the hook does not
+// pay for reading its cache.
 import { createHash } from 'node:crypto'
 
 /** `banner` stays first and outside, so an old Node still gets its one clear error line. */
-export function withCompileCache(banner, code) {
+export function withCompileCache(banner, code, front) {
   const key = createHash('sha256').update(code).digest('hex').slice(0, 24)
   return `${banner}
 "use strict";
 (function () {
+function loadHook() {
   var vm = require("vm"), fs = require("fs"), path = require("path"), os = require("os"), zlib = require("zlib");
   var canCheck = typeof zlib.crc32 === "function";
   var code = ${JSON.stringify(code)};
@@ -49,7 +55,11 @@ export function withCompileCache(banner, code) {
       } catch (e) {}
     });
   }
-  script.runInThisContext().call(module.exports, module.exports, require, module, __filename, __dirname);
+  var hook = { exports: {} };
+  script.runInThisContext().call(hook.exports, hook.exports, require, hook, __filename, __dirname);
+  return hook.exports;
+}
+${front === undefined ? 'loadHook();' : `(function (loadHook) {\n${front}\n})(loadHook);`}
 })();
 `
 }

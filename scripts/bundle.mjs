@@ -31,14 +31,12 @@ const zodEnglishOnly = {
 
 // Optional per-package esbuild options (e.g. plugins that stub unused dependencies).
 const configFile = resolve(pkgDir, 'bundle.config.mjs')
-const { plugins = [], ...packageOptions } = existsSync(configFile)
+const { plugins = [], front, ...packageOptions } = existsSync(configFile)
   ? (await import(pathToFileURL(configFile).href)).default
   : {}
 const outfile = resolve(pkgDir, 'dist/index.js')
 
-await build({
-  entryPoints: [resolve(pkgDir, 'src/index.ts')],
-  outfile,
+const common = {
   bundle: true,
   platform: 'node',
   target: `node${minNodeMajor}`,
@@ -51,10 +49,21 @@ await build({
   logLevel: 'warning',
   ...packageOptions,
   plugins: [zodEnglishOnly, ...plugins]
-})
+}
+await build({ ...common, entryPoints: [resolve(pkgDir, 'src/index.ts')], outfile })
+// The package's front (bundle-loader.mjs), if it has one: its own small bundle, no banner.
+const frontCode =
+  front === undefined
+    ? undefined
+    : (
+        await build({ ...common, entryPoints: [resolve(pkgDir, front)], banner: {}, write: false })
+      ).outputFiles[0].text
 
 // The banner is the first line; the rest is wrapped so V8's compiled code is reused between
 // runs (bundle-loader.mjs): the runner starts a hook once per step.
 const text = readFileSync(outfile, 'utf8')
 const newline = text.indexOf('\n')
-writeFileSync(outfile, withCompileCache(text.slice(0, newline), text.slice(newline + 1)))
+writeFileSync(
+  outfile,
+  withCompileCache(text.slice(0, newline), text.slice(newline + 1), frontCode)
+)

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url'
 const stub = name => fileURLToPath(new URL(`./bundle-stubs/${name}.js`, import.meta.url))
 
 export default {
+  // src/front.ts runs first and loads the hook (src/index.ts) only when a step needs it.
+  front: 'src/front.ts',
   external: ['encoding'],
   plugins: [
     {

@@ -53,6 +53,8 @@ export interface K8sConfig {
   build: BuildConfig
   /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG, _DEBUG_IMAGE, _DEBUG_HOLD_SECONDS (src/debug). */
   debug: DebugSettings
+  /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STEP_HELPER (default true): prepare_job starts a step helper. */
+  stepHelper: boolean
 }
 
 const DEFAULT_PREPARE_TIMEOUT_SECONDS = 600
@@ -67,9 +69,10 @@ function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value ? value : undefined
 }
 
-function bool(env: NodeJS.ProcessEnv, name: string): boolean {
+function bool(env: NodeJS.ProcessEnv, name: string, fallback = false): boolean {
   const value = text(env, name)?.toLowerCase()
-  if (value === undefined || value === 'false' || value === '0') return false
+  if (value === undefined) return fallback
+  if (value === 'false' || value === '0') return false
   if (value === 'true' || value === '1') return true
   throw new ConfigError(`${name}=${JSON.stringify(env[name])} is not a boolean; use true or false`)
 }
@@ -135,6 +138,7 @@ export function readConfig(
     templatePath: text(env, 'ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE'),
     useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER'),
     build: buildConfig(env),
-    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_')
+    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_'),
+    stepHelper: bool(env, `${K8S}STEP_HELPER`, true)
   }
 }

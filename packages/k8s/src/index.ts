@@ -1,8 +1,33 @@
-/** The Kubernetes container hook: ACTIONS_RUNNER_CONTAINER_HOOKS=<path>/dist/index.js. */
-import { hookMain } from '@container-hooks/hooklib'
+/**
+ * The Kubernetes hook itself. The bundle compiles this part through V8's code cache and only
+ * when front.ts asks for it (scripts/bundle-loader.mjs): a script step that its job's step
+ * helper runs never loads it.
+ */
+import { runHook, type HookHandlers } from '@container-hooks/hooklib'
+import { Readable } from 'node:stream'
 import { cleanupJob } from './commands/cleanup-job'
 import { prepareJob } from './commands/prepare-job'
 import { runContainerStep } from './commands/run-container-step'
 import { runScriptStep } from './commands/run-script-step'
+import { serveSteps } from './step-helper/server'
+import { warmUp } from './step-helper/warm-up'
 
-hookMain({ prepareJob, cleanupJob, runScriptStep, runContainerStep })
+/** `script`: the bundle, which prepare_job starts again as the job's step helper. */
+function hookHandlers(script: string): HookHandlers {
+  return {
+    prepareJob: (args, ctx) => prepareJob(args, ctx, script),
+    cleanupJob,
+    runScriptStep,
+    runContainerStep
+  }
+}
+
+/** Runs the command in `input` (the runner's stdin) here; exits with its code. */
+export function runCommand(script: string, input: string): Promise<number> {
+  return runHook(hookHandlers(script), { stdin: Readable.from([input]) })
+}
+
+/** Serves `pod`'s script steps until stopped or idle (step-helper/server.ts). */
+export function serveHelper(script: string, pod: string): void {
+  serveSteps(pod, { handlers: hookHandlers(script), warmUp: state => warmUp(state, process.env) })
+}

@@ -12,6 +12,7 @@ import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
 import { EXTERNALS_CONTAINER, JOB_CONTAINER } from '../specs/job-pod'
 import { ANNOTATION_STEP_FAILED, LABEL_ROLE, runnerSelector } from '../specs/labels'
 import { readState } from '../state'
+import { stopHelper } from '../step-helper/launch'
 import { forgetManifest } from '../sync/copy'
 
 const LOG_LINES = 50
@@ -81,6 +82,7 @@ export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promi
   ])
   for (const name of podNames) forgetManifest(name)
   await Promise.all([
+    ...[...podNames].map(stopHelper),
     ...[...podNames].map(name => deleteObject(client, 'pods', name)),
     ...[...secretNames].map(name => deleteObject(client, 'secrets', name))
   ])

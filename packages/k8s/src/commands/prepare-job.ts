@@ -22,6 +22,7 @@ import { toHookState, type JobState } from '../state'
 import { loadTemplate } from '../template-file'
 import { runnerImage } from '../storage'
 import { copyTarget, pushAll } from '../sync/copy'
+import { startHelper, warmHelper } from '../step-helper/launch'
 import { detectAlpine } from './alpine'
 import { envWorkDir, runnerSetup } from './job-setup'
 
@@ -32,9 +33,11 @@ function hostWorkDir(args: PrepareJobArgs, env: NodeJS.ProcessEnv): string {
   return envWorkDir(env)
 }
 
+/** `helperScript`: the hook's bundle, started as the job's step helper (src/step-helper). */
 export async function prepareJob(
   args: PrepareJobArgs,
-  ctx: HookContext
+  ctx: HookContext,
+  helperScript?: string
 ): Promise<PrepareJobResponse> {
   const kube = await kubeContext(ctx.env)
   const { config, client } = kube
@@ -58,6 +61,11 @@ export async function prepareJob(
   for (const c of [args.container, ...args.services]) {
     if (c?.registry) ctx.log.addMask(c.registry.password)
   }
+  // Started first, so that it is listening, warm, by the time the first step comes.
+  const helper =
+    helperScript && config.stepHelper && state.jobContainer
+      ? startHelper(helperScript, state.pod, ctx.env)
+      : undefined
 
   try {
     const secret = pullSecretSpec(
@@ -109,6 +117,7 @@ export async function prepareJob(
     const isAlpine = state.jobContainer
       ? await detectAlpine(client, state.pod, state.jobContainer, ctx.signal)
       : false
+    if (helper) await warmHelper(state.pod, state)
     return {
       state: toHookState(state),
       context: {
@@ -121,6 +130,7 @@ export async function prepareJob(
     }
   } catch (err) {
     // Nothing leaks from a failed prepare_job, even before cleanup_job runs.
+    helper?.kill()
     await Promise.allSettled([
       deleteObject(client, 'pods', state.pod),
       ...(state.secret ? [deleteObject(client, 'secrets', state.secret)] : [])

@@ -2,24 +2,12 @@
 // the hook exits well inside the runner's 7.5 s window. Real cluster, minimal Role.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/cancel.test.ts
 import { expectSuccess, prepareJob, runHook, scriptStep, startHook } from '../helpers/hook'
-import { useClusterJob } from '../helpers/pods'
-import { execInPod, waitFor } from '../support/cluster'
+import { stepProcesses, useClusterJob } from '../helpers/pods'
+import { waitFor } from '../support/cluster'
 
 jest.setTimeout(180_000)
 
 const job = useClusterJob()
-
-/** Command lines in the pod that belong to the step: its script (forks) or its sleeps. */
-async function stepProcesses(pod: string, script: string): Promise<string> {
-  const found = await execInPod(job.c.kc, job.c.env.namespace, pod, 'job', [
-    'sh',
-    '-c',
-    'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done | grep -E "$1|^sleep 30[01]" | grep -v -e container-hooks-ps -e "^grep "; true',
-    'container-hooks-ps',
-    script
-  ])
-  return found.stdout
-}
 
 test.each(['SIGINT', 'SIGTERM'] as const)(
   '%s mid-step leaves no process in the pod',
@@ -35,7 +23,7 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     await waitFor('the step to start', 30_000, () =>
       Promise.resolve(output.includes('started') ? true : undefined)
     )
-    expect(await stepProcesses(pod, script)).not.toBe('')
+    expect(await stepProcesses(job.c, pod, script)).not.toBe('')
     const sent = Date.now()
     child.kill(signal)
     const run = await done
@@ -43,7 +31,7 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     expect(run.code).toBe(130)
     expect(run.stdout).toMatch(/::error::The step was cancelled/)
     expect(run.stdout).not.toContain('never')
-    expect(await stepProcesses(pod, script)).toBe('')
+    expect(await stepProcesses(job.c, pod, script)).toBe('')
     expectSuccess(await runHook('cleanup_job', {}, state, job.work))
   }
 )

@@ -1,9 +1,9 @@
-// 50 jobs in a row (pull secret, job container, a service, a step, cleanup) leave no pod and no
-// secret behind. Real cluster, minimal Role.
+// 50 jobs in a row (pull secret, job container, a service, a step, cleanup) leave no pod, no
+// secret and no step helper process behind. Real cluster, minimal Role.
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/many-jobs.test.ts
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, runHook, scriptStep } from '../helpers/hook'
+import { expectSuccess, helperPids, jobContainer, runHook, scriptStep } from '../helpers/hook'
 import { expectNothingLeft, useClusterJob } from '../helpers/pods'
 
 const JOBS = 50
@@ -11,7 +11,7 @@ jest.setTimeout(600_000)
 
 const job = useClusterJob()
 
-test(`${JOBS} jobs in a row leave no pod or secret`, async () => {
+test(`${JOBS} jobs in a row leave no pod, secret or step helper`, async () => {
   const registry = {
     serverUrl: 'registry.example.com',
     username: 'u',
@@ -30,4 +30,5 @@ test(`${JOBS} jobs in a row leave no pod or secret`, async () => {
     expectSuccess(await runHook('cleanup_job', {}, state, job.work))
   }
   await expectNothingLeft(job.c, 120_000)
+  expect(helperPids(`${job.c.env.runnerPod}-job-`)).toEqual([])
 })

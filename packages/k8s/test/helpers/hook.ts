@@ -11,7 +11,7 @@ import type {
 } from '@container-hooks/hooklib'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { busybox } from './containers'
 
@@ -197,4 +197,21 @@ export async function prepareJob(
     )
   )
   return run.response as PrepareJobResponse & { state: HookState }
+}
+
+/** PIDs of the step helpers (src/step-helper) running for pods whose name starts with `prefix`. */
+export function helperPids(prefix: string): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let argv: string[]
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+    } catch {
+      continue
+    }
+    const at = argv.indexOf('--step-helper')
+    if (at > 0 && argv[at + 1]?.startsWith(prefix)) pids.push(Number(entry))
+  }
+  return pids
 }

@@ -1,7 +1,7 @@
 /** Reads the cluster as the hook's own minimal-Role account, to check what the hook did. */
 import * as k8s from '@kubernetes/client-node'
 import { runnerSelector } from '../../src/specs/labels'
-import { clusterEnv, kubeConfig, waitFor, type ClusterEnv } from '../support/cluster'
+import { clusterEnv, execInPod, kubeConfig, waitFor, type ClusterEnv } from '../support/cluster'
 import { buildBundle, runHook, workLayout, type Work } from './hook'
 
 export interface Cluster {
@@ -74,4 +74,16 @@ export function useClusterJob(workRoot?: () => string): ClusterJob {
     if (job.work) await runHook('cleanup_job', {}, null, job.work)
   })
   return job
+}
+
+/** Command lines in the job container that belong to a step: its script (forks) or its sleeps. */
+export async function stepProcesses(c: Cluster, pod: string, script: string): Promise<string> {
+  const found = await execInPod(c.kc, c.env.namespace, pod, 'job', [
+    'sh',
+    '-c',
+    'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done | grep -E "$1|^sleep 30[01]" | grep -v -e container-hooks-ps -e "^grep "; true',
+    'container-hooks-ps',
+    script
+  ])
+  return found.stdout
 }

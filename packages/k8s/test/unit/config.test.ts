@@ -25,7 +25,8 @@ describe('readConfig', () => {
         builderImage: DEFAULT_BUILDER_IMAGE,
         builderArgs: []
       },
-      debug: { mode: 'never', image: 'busybox:1.37' }
+      debug: { mode: 'never', image: 'busybox:1.37' },
+      stepHelper: true
     })
     expect(readConfig(base).namespace).toBe('default')
   })
@@ -49,7 +50,8 @@ describe('readConfig', () => {
       ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_BUILDER_ARGS: '--registry-mirror=m:5000 --label "a b=c"',
       ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG: 'always',
       ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_IMAGE: 'busybox:1.36',
-      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '300'
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG_HOLD_SECONDS: '300',
+      ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STEP_HELPER: 'false'
     })
     expect(config).toMatchObject({
       namespace: 'ci',
@@ -69,7 +71,8 @@ describe('readConfig', () => {
         builderImage: 'builder:1',
         builderArgs: ['--registry-mirror=m:5000', '--label', 'a b=c']
       },
-      debug: { mode: 'always', image: 'busybox:1.36', holdSeconds: 300 }
+      debug: { mode: 'always', image: 'busybox:1.36', holdSeconds: 300 },
+      stepHelper: false
     })
   })
 

@@ -1,0 +1,85 @@
+/**
+ * The hook process's side of a step helper (server.ts): sends its input and env, relays the
+ * output and the signals the runner sends, and exits with the helper's exit code. Loads only
+ * Node's net module, so a step through the helper costs little more than Node's own start.
+ */
+import { connect } from 'node:net'
+import type { Writable } from 'node:stream'
+import { FRAME, FrameReader, frame } from './protocol'
+import { socketPath, trustedDir } from './socket-path'
+
+export interface ClientIo {
+  stdout: Writable
+  stderr: Writable
+  env: NodeJS.ProcessEnv
+  /** Where SIGINT and SIGTERM arrive (the process). */
+  signals: NodeJS.EventEmitter
+}
+
+export const LOST_HELPER =
+  "The job's step helper process stopped while it ran the step: the step's outcome is unknown. Its pod may still run it; cleanup_job deletes the pod."
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+/** The job pod of a run_script_step input, or undefined for anything else. */
+export function scriptStepPod(input: string): string | undefined {
+  try {
+    const data = JSON.parse(input) as { command?: unknown; state?: { pod?: unknown } | null }
+    if (data.command === 'run_script_step' && typeof data.state?.pod === 'string')
+      return data.state.pod
+  } catch {
+    // not JSON: runHook reports it
+  }
+  return undefined
+}
+
+/**
+ * Runs `input` (the runner's line) in `pod`'s helper and resolves its exit code, or undefined
+ * when no helper answers there (none started, stopped, or the socket is not private) or it
+ * declines (another cluster's env): the caller then runs the command itself.
+ */
+export function runInHelper(pod: string, input: string, io: ClientIo): Promise<number | undefined> {
+  const path = socketPath(pod)
+  if (path === undefined || !trustedDir()) return Promise.resolve(undefined)
+  return new Promise(resolve => {
+    const conn = connect(path)
+    const reader = new FrameReader()
+    let connected = false
+    let declined = false
+    let code: number | undefined
+    const received: string[] = []
+    const onSignal = (name: string) => (): void => {
+      if (connected) conn.write(frame(FRAME.cancel, name))
+      else received.push(name)
+    }
+    const listeners = SIGNALS.map(name => [name, onSignal(name)] as const)
+    for (const [name, listener] of listeners) io.signals.on(name, listener)
+    conn.on('connect', () => {
+      connected = true
+      conn.write(frame(FRAME.request, JSON.stringify({ input, env: io.env })))
+      for (const name of received) conn.write(frame(FRAME.cancel, name))
+    })
+    conn.on('data', (chunk: Buffer) => {
+      for (const f of reader.push(chunk)) {
+        if (f.type === FRAME.exit) code = Number(f.payload.toString())
+        if (f.type === FRAME.decline) declined = true
+        const target =
+          f.type === FRAME.stdout ? io.stdout : f.type === FRAME.stderr ? io.stderr : undefined
+        if (target && !target.write(f.payload)) {
+          conn.pause()
+          target.once('drain', () => conn.resume())
+        }
+      }
+    })
+    conn.on('error', () => undefined)
+    conn.on('close', () => {
+      for (const [name, listener] of listeners) io.signals.off(name, listener)
+      if (!connected || declined) return resolve(undefined)
+      if (code === undefined) {
+        io.stdout.write(`::error::${LOST_HELPER}\n`)
+        return resolve(1)
+      }
+      resolve(code)
+    })
+  })
+}

@@ -9,7 +9,8 @@
 // With a `front` (a package's small entry, e.g. the Kubernetes hook's step-helper client), the
 // front runs first, compiled as plain code, and loads the hook only when it needs it, through
 // `loadHook()`, which returns the hook's exports: a step that does not need the hook does not
-// pay for reading its cache.
+// pay for reading its cache. The front is a string too, compiled by `new Function`, so that a
+// Node too old for its syntax still reaches the banner's one clear line.
 import { createHash } from 'node:crypto'
 
 /** `banner` stays first and outside, so an old Node still gets its one clear error line. */
@@ -59,7 +60,7 @@ function loadHook() {
   script.runInThisContext().call(hook.exports, hook.exports, require, hook, __filename, __dirname);
   return hook.exports;
 }
-${front === undefined ? 'loadHook();' : `(function (loadHook) {\n${front}\n})(loadHook);`}
+${front === undefined ? 'loadHook();' : `new Function("loadHook", "require", "module", "exports", "__filename", "__dirname", ${JSON.stringify(front)})(loadHook, require, module, exports, __filename, __dirname);`}
 })();
 `
 }

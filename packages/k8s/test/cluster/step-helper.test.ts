@@ -11,10 +11,9 @@ import {
   jobContainer,
   prepareJob,
   runHook,
-  scriptStep,
-  startHook
+  scriptStep
 } from '../helpers/hook'
-import { stepProcesses, useClusterJob } from '../helpers/pods'
+import { startSleepingStep, useClusterJob } from '../helpers/pods'
 import { waitFor } from '../support/cluster'
 
 jest.setTimeout(180_000)
@@ -121,19 +120,11 @@ test('the hook process killed mid-step (SIGKILL): the helper stops the step in t
   const { state } = await prepareJob(job.work)
   const pod = state.pod as string
   await helperListening(pod)
-  const step = scriptStep(job.work, 'sleep 300 & (sleep 301; echo never) & echo started; wait')
-  const script = step.entryPointArgs[1]
-  const { child, done } = startHook('run_script_step', step, state, job.work)
-  let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  await waitFor('the step to start', 30_000, () =>
-    Promise.resolve(output.includes('started') ? true : undefined)
-  )
-  expect(await stepProcesses(job.c, pod, script)).not.toBe('')
-  child.kill('SIGKILL')
-  await done
+  const step = await startSleepingStep(job, state)
+  step.child.kill('SIGKILL')
+  await step.done
   await waitFor('the step processes to be gone', 15_000, async () =>
-    (await stepProcesses(job.c, pod, script)) === '' ? true : undefined
+    (await step.left()) === '' ? true : undefined
   )
   // The helper lives on for the next steps.
   expect(helperPids(pod)).toHaveLength(1)

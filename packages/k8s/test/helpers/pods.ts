@@ -2,7 +2,17 @@
 import * as k8s from '@kubernetes/client-node'
 import { runnerSelector } from '../../src/specs/labels'
 import { clusterEnv, execInPod, kubeConfig, waitFor, type ClusterEnv } from '../support/cluster'
-import { buildBundle, runHook, workLayout, type Work } from './hook'
+import type { HookState } from '@container-hooks/hooklib'
+import type { ChildProcess } from 'node:child_process'
+import {
+  buildBundle,
+  runHook,
+  scriptStep,
+  startHook,
+  workLayout,
+  type HookRun,
+  type Work
+} from './hook'
 
 export interface Cluster {
   env: ClusterEnv
@@ -86,4 +96,27 @@ export async function stepProcesses(c: Cluster, pod: string, script: string): Pr
     script
   ])
   return found.stdout
+}
+
+export interface SleepingStep {
+  child: ChildProcess
+  done: Promise<HookRun>
+  /** What is left of the step in the pod (stepProcesses). */
+  left: () => Promise<string>
+}
+
+/** Starts a step that forks long sleeps; resolves once they run in the job pod. */
+export async function startSleepingStep(job: ClusterJob, state: HookState): Promise<SleepingStep> {
+  const pod = state.pod as string
+  const step = scriptStep(job.work, 'sleep 300 & (sleep 301; echo never) & echo started; wait')
+  const script = step.entryPointArgs[1]
+  const { child, done } = startHook('run_script_step', step, state, job.work)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  await waitFor('the step to start', 30_000, () =>
+    Promise.resolve(output.includes('started') ? true : undefined)
+  )
+  const left = (): Promise<string> => stepProcesses(job.c, pod, script)
+  expect(await left()).not.toBe('')
+  return { child, done, left }
 }

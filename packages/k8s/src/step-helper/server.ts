@@ -130,9 +130,11 @@ export function serveSteps(pod: string, options: HelperOptions): Server | undefi
     clearTimeout(idle)
     if (server.listening) server.close(() => rmSync(path, { force: true }))
   }
+  // Unref'd: the listening server is what keeps the process up, not the countdown.
   const arm = (): void => {
     clearTimeout(idle)
-    if (active === 0 && server.listening) idle = setTimeout(stop, options.idleMs ?? IDLE_MS)
+    if (active === 0 && server.listening)
+      idle = setTimeout(stop, options.idleMs ?? IDLE_MS).unref()
   }
   server.on('connection', conn => {
     active++
@@ -143,6 +145,7 @@ export function serveSteps(pod: string, options: HelperOptions): Server | undefi
     })
   })
   server.on('error', stop)
+  server.on('close', () => clearTimeout(idle))
   server.listen(path, arm)
   return server
 }

@@ -41,9 +41,12 @@ async function helperGone(pod: string): Promise<void> {
   )
 }
 
+// A helper that cleanup_job stopped exits once the step it may still be cancelling is done.
 afterEach(async () => {
   await runHook('cleanup_job', {}, null, job.work)
-  expect(helperPids(jobPods())).toEqual([])
+  await waitFor('no step helper left', 15_000, () =>
+    Promise.resolve(helperPids(jobPods()).length === 0 ? true : undefined)
+  )
 })
 
 test('prepare_job starts the helper, steps run through it, cleanup_job stops it', async () => {

@@ -48,6 +48,13 @@ export function parseTemplate(text: string, source: string): PodTemplate {
   checkStringMap(metadata?.labels, source, 'metadata.labels')
   checkStringMap(metadata?.annotations, source, 'metadata.annotations')
   if (spec !== undefined && !isObject(spec)) fail(source, 'spec', 'must be a map')
+  // The externals copy exits when done, and a step's pod is read from its stopped container.
+  if (spec?.restartPolicy !== undefined && spec.restartPolicy !== 'Never')
+    fail(
+      source,
+      'spec.restartPolicy',
+      'must be Never or left out: the hook runs each container of its pods once'
+    )
   for (const list of ['containers', ...APPENDED_POD_LISTS]) {
     const value = spec?.[list]
     if (value !== undefined && (!Array.isArray(value) || !value.every(isObject))) {

@@ -96,7 +96,8 @@ describe('pod template', () => {
       /spec.containers\[0\].name must be a non-empty string/
     ],
     ['spec: { containers: [{ name: $job, env: {} }] }', /spec.containers\[0\].env must be a list/],
-    ['metadata: { labels: { a: 1 } }', /metadata.labels must be a map of strings/]
+    ['metadata: { labels: { a: 1 } }', /metadata.labels must be a map of strings/],
+    ['spec: { restartPolicy: Always }', /spec.restartPolicy must be Never or left out/]
   ])('a bad template names the field: %s', (text, message) => {
     expect(() => parseTemplate(text, 't.yaml')).toThrow(ConfigError)
     expect(() => parseTemplate(text, 't.yaml')).toThrow(message)

@@ -31,9 +31,11 @@ const zodEnglishOnly = {
 
 // Optional per-package esbuild options (e.g. plugins that stub unused dependencies).
 const configFile = resolve(pkgDir, 'bundle.config.mjs')
-const { plugins = [], front, ...packageOptions } = existsSync(configFile)
-  ? (await import(pathToFileURL(configFile).href)).default
-  : {}
+const {
+  plugins = [],
+  front,
+  ...packageOptions
+} = existsSync(configFile) ? (await import(pathToFileURL(configFile).href)).default : {}
 const outfile = resolve(pkgDir, 'dist/index.js')
 
 const common = {
@@ -55,15 +57,11 @@ await build({ ...common, entryPoints: [resolve(pkgDir, 'src/index.ts')], outfile
 const frontCode =
   front === undefined
     ? undefined
-    : (
-        await build({ ...common, entryPoints: [resolve(pkgDir, front)], banner: {}, write: false })
-      ).outputFiles[0].text
+    : (await build({ ...common, entryPoints: [resolve(pkgDir, front)], banner: {}, write: false }))
+        .outputFiles[0].text
 
 // The banner is the first line; the rest is wrapped so V8's compiled code is reused between
 // runs (bundle-loader.mjs): the runner starts a hook once per step.
 const text = readFileSync(outfile, 'utf8')
 const newline = text.indexOf('\n')
-writeFileSync(
-  outfile,
-  withCompileCache(text.slice(0, newline), text.slice(newline + 1), frontCode)
-)
+writeFileSync(outfile, withCompileCache(text.slice(0, newline), text.slice(newline + 1), frontCode))

@@ -133,8 +133,7 @@ export function serveSteps(pod: string, options: HelperOptions): Server | undefi
   // Unref'd: the listening server is what keeps the process up, not the countdown.
   const arm = (): void => {
     clearTimeout(idle)
-    if (active === 0 && server.listening)
-      idle = setTimeout(stop, options.idleMs ?? IDLE_MS).unref()
+    if (active === 0 && server.listening) idle = setTimeout(stop, options.idleMs ?? IDLE_MS).unref()
   }
   server.on('connection', conn => {
     active++

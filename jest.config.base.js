@@ -9,7 +9,10 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@container-hooks/hooklib$': path.join(__dirname, 'packages/hooklib/src/index.ts'),
-    '^@container-hooks/hooklib/stdin$': path.join(__dirname, 'packages/hooklib/src/stdin.ts'),
+    '^@container-hooks/hooklib/process-io$': path.join(
+      __dirname,
+      'packages/hooklib/src/process-io.ts'
+    ),
     '^@container-hooks/hooklib/emulator$': path.join(
       __dirname,
       'packages/hooklib/src/emulator/index.ts'

@@ -9,7 +9,7 @@ import {
   scriptStepArgsSchema
 } from './input-schema'
 import type { Command, HookInput } from './protocol'
-import { readStdinText, readText } from './stdin'
+import { readStdinText, readText } from './process-io'
 
 const ARGS_SCHEMAS: Record<Command, z.ZodMiniType> = {
   prepare_job: prepareJobArgsSchema,

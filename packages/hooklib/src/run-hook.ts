@@ -1,5 +1,6 @@
 import { CancelledError, HookError, ResponseError } from './errors'
 import { readInput, readProcessStdin } from './input'
+import { exitAfterDrain } from './process-io'
 import { createLogger, isDebug, type Logger } from './logger'
 import type {
   CleanupJobArgs,
@@ -140,12 +141,6 @@ function installProcessHandlers(
   return () => {
     for (const [event, listener] of listeners) process.off(event, listener)
   }
-}
-
-function exitAfterDrain(code: number): void {
-  process.exitCode = code
-  // The write callback runs after everything queued before it has been flushed.
-  process.stdout.write('', () => process.exit(code))
 }
 
 /**

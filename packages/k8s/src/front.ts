@@ -3,7 +3,7 @@
  * (step-helper/), and only otherwise is the hook itself (index.ts) loaded, through `loadHook`,
  * which scripts/bundle-loader.mjs defines around this code.
  */
-import { readStdinText } from '@container-hooks/hooklib/stdin'
+import { exitAfterDrain, readStdinText } from '@container-hooks/hooklib/process-io'
 import { runInHelper, scriptStepPod } from './step-helper/client'
 import { HELPER_ARG } from './step-helper/protocol'
 import type * as Hook from './index'
@@ -25,12 +25,8 @@ async function front(script: string): Promise<void> {
   const pod = scriptStepPod(input)
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process }
   const code = pod === undefined ? undefined : await runInHelper(pod, input, io)
-  if (code === undefined) {
-    await loadHook().runCommand(script, input)
-    return
-  }
-  process.exitCode = code
-  process.stdout.write('', () => process.exit(code))
+  if (code === undefined) await loadHook().runCommand(script, input)
+  else exitAfterDrain(code)
 }
 
 void front(__filename)

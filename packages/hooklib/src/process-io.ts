@@ -1,6 +1,7 @@
 /**
- * The text on the process's stdin, with nothing else of hooklib loaded (the subpath
- * `@container-hooks/hooklib/stdin`): a hook can look at its input before it loads the rest.
+ * The process's stdin and exit, with nothing else of hooklib loaded (the subpath
+ * `@container-hooks/hooklib/process-io`): a hook can look at its input, and exit, before or
+ * without loading the rest.
  */
 import { readFileSync } from 'node:fs'
 
@@ -25,4 +26,11 @@ export async function readStdinText(): Promise<string> {
     if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
     return readText(process.stdin)
   }
+}
+
+/** Exits with `code` once everything written to stdout before has been flushed. */
+export function exitAfterDrain(code: number): void {
+  process.exitCode = code
+  // The write callback runs after everything queued before it has been flushed.
+  process.stdout.write('', () => process.exit(code))
 }

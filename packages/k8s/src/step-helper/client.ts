@@ -6,7 +6,7 @@
 import { connect } from 'node:net'
 import type { Writable } from 'node:stream'
 import { FRAME, FrameReader, frame } from './protocol'
-import { socketPath, trustedDir } from './socket-path'
+import { helperSocket } from './socket-path'
 
 export interface ClientIo {
   stdout: Writable
@@ -39,8 +39,8 @@ export function scriptStepPod(input: string): string | undefined {
  * declines (another cluster's env): the caller then runs the command itself.
  */
 export function runInHelper(pod: string, input: string, io: ClientIo): Promise<number | undefined> {
-  const path = socketPath(pod)
-  if (path === undefined || !trustedDir()) return Promise.resolve(undefined)
+  const path = helperSocket(pod)
+  if (path === undefined) return Promise.resolve(undefined)
   return new Promise(resolve => {
     const conn = connect(path)
     const reader = new FrameReader()

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { connect } from 'node:net'
 import { FRAME, HELPER_ARG, frame } from './protocol'
-import { socketPath, trustedDir } from './socket-path'
+import { helperSocket } from './socket-path'
 
 const STOP_TIMEOUT_MS = 2_000
 
@@ -35,8 +35,8 @@ export function warmHelper(pod: string, state: unknown): Promise<void> {
 
 /** Sends one frame to `pod`'s helper, if one listens; resolves once it has closed the connection. */
 function tell(pod: string, message: Buffer): Promise<void> {
-  const path = socketPath(pod)
-  if (path === undefined || !trustedDir()) return Promise.resolve()
+  const path = helperSocket(pod)
+  if (path === undefined) return Promise.resolve()
   return new Promise(resolve => {
     const conn = connect(path, () => conn.end(message))
     conn.setTimeout(STOP_TIMEOUT_MS, () => conn.destroy())

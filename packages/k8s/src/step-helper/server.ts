@@ -47,7 +47,6 @@ function run(conn: Socket, request: Request, handlers: HookHandlers, cancel: Can
       return () => (cancel.to = undefined)
     }
   }).then(code => {
-    cancel.finished = true
     // After the output: a stream's writes are queued on the socket in order.
     stdout.end(() => conn.end(frame(FRAME.exit, String(code))))
   })
@@ -65,9 +64,9 @@ function parseRequest(payload: Buffer): Request | undefined {
   return undefined
 }
 
+/** The running command's cancel, while runHook has it attached. */
 interface Cancel {
   to?: (signal: string) => void
-  finished: boolean
 }
 
 export interface HelperOptions {
@@ -84,12 +83,12 @@ export interface HelperOptions {
 function serveConnection(conn: Socket, options: HelperOptions, stop: () => void): Promise<void> {
   return new Promise(resolve => {
     const reader = new FrameReader()
-    const cancel: Cancel = { finished: false }
+    const cancel: Cancel = {}
     let started = false
     conn.on('error', () => undefined)
     conn.on('close', () => {
       // The hook process died (the runner's SIGKILL): the step must not run on unattended.
-      if (started && !cancel.finished) cancel.to?.('SIGKILL')
+      cancel.to?.('SIGKILL')
       resolve()
     })
     conn.on('data', (chunk: Buffer) => {
@@ -100,8 +99,8 @@ function serveConnection(conn: Socket, options: HelperOptions, stop: () => void)
           conn.end()
         } else if (f.type === FRAME.warm) {
           conn.end()
-          void Promise.resolve(f.payload.toString())
-            .then(text => options.warmUp(JSON.parse(text)))
+          void Promise.resolve()
+            .then(() => options.warmUp(JSON.parse(f.payload.toString())))
             .catch(() => undefined)
         } else if (f.type === FRAME.request && !started) {
           started = true

@@ -34,6 +34,12 @@ export function trustedDir(dir = helperDir()): boolean {
   }
 }
 
+/** `pod`'s socket when a client may use it (the directory is trusted), else undefined. */
+export function helperSocket(pod: string): string | undefined {
+  const path = socketPath(pod)
+  return path !== undefined && trustedDir() ? path : undefined
+}
+
 /** Creates the directory (mode 0700) when missing; then the same check as trustedDir. */
 export function ensureTrustedDir(): boolean {
   try {

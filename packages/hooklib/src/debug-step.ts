@@ -4,6 +4,7 @@
  * here is at most one warning: the step's result stays the step's own.
  */
 import { randomBytes } from 'node:crypto'
+import { deadline } from './deadline'
 import { wantsDiagnostics, wantsHold, type DebugSettings } from './debug-settings'
 import type { Logger } from './logger'
 
@@ -57,16 +58,17 @@ async function diagnose(
   ctx: DebugStepContext,
   timeoutMs: number
 ): Promise<string | undefined> {
-  const bound = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)])
+  const bound = deadline(timeoutMs, ctx.signal)
   let timer: NodeJS.Timeout | undefined
   const abandon = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('no answer in time')), timeoutMs + GRACE_MS)
   })
   try {
-    const d = await Promise.race([handlers.diagnose(bound), abandon])
+    const d = await Promise.race([handlers.diagnose(bound.signal), abandon])
     await print(d, exitCode, ctx.log)
     return d.problem
   } finally {
+    bound.clear()
     clearTimeout(timer)
   }
 }

@@ -1,4 +1,9 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { createLogger, debugAfterStep, type DebugHandlers, type DebugSettings } from '../src'
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
 
 function run(
   settings: DebugSettings,
@@ -82,6 +87,8 @@ describe('debugAfterStep', () => {
       {
         diagnose: signal => {
           signal.addEventListener('abort', () => (aborted = true))
+          // A collection before the bound (CI's load made one happen) must not lose it.
+          setTimeout(gc, 20)
           return new Promise(() => undefined)
         }
       },

@@ -3,6 +3,7 @@
  * with Basic credentials, or a bearer token fetched first when the registry asks for one. Any
  * doubt (unreachable, an unknown auth scheme, a timeout) answers "no", and the image is built.
  */
+import { deadline } from '@container-hooks/hooklib'
 import type { Credentials } from './registry-auth'
 
 const TIMEOUT_MS = 10_000
@@ -52,7 +53,8 @@ async function bearer(challenge: string, q: ImageQuery, signal: AbortSignal): Pr
 }
 
 export async function imageExists(q: ImageQuery): Promise<boolean> {
-  const signal = AbortSignal.any([q.signal, AbortSignal.timeout(TIMEOUT_MS)])
+  const bound = deadline(TIMEOUT_MS, q.signal)
+  const signal = bound.signal
   const url = `${q.insecure ? 'http' : 'https'}://${q.registry}/v2/${q.repository}/manifests/${q.tag}`
   const head = (authorization?: string): Promise<Response> =>
     fetch(url, {
@@ -69,5 +71,7 @@ export async function imageExists(q: ImageQuery): Promise<boolean> {
   } catch {
     q.signal.throwIfAborted()
     return false
+  } finally {
+    bound.clear()
   }
 }

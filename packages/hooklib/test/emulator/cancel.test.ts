@@ -69,13 +69,14 @@ describe('cancellation like the runner', () => {
     const step = result.steps[0]
     expect(step.result).toBe('cancelled')
     expect(step.signals.map(s => s.signal)).toEqual(['SIGINT', 'SIGTERM', 'SIGKILL'])
+    // Upper bounds leave room for a loaded CI machine's timer lag, still far from other waits.
     const [int, term, kill] = step.signals.map(s => s.atMs)
     expect(int).toBeGreaterThanOrEqual(1000)
-    expect(int).toBeLessThan(1400)
+    expect(int).toBeLessThan(2000)
     expect(term - int).toBeGreaterThanOrEqual(990)
-    expect(term - int).toBeLessThan(1300)
+    expect(term - int).toBeLessThan(1800)
     expect(kill - term).toBeGreaterThanOrEqual(490)
-    expect(kill - term).toBeLessThan(800)
+    expect(kill - term).toBeLessThan(1300)
     expect(t.received()).toEqual(['SIGINT', 'SIGTERM'])
     expect(log).toContain('step started')
     expect(log).toContain('##[error]The operation was canceled.')
@@ -95,7 +96,7 @@ describe('cancellation like the runner', () => {
     const step = result.steps[0]
     expect(step).toMatchObject({ result: 'cancelled', exitCode: 130 })
     expect(step.signals.map(s => s.signal)).toEqual(['SIGINT'])
-    expect(step.durationMs).toBeLessThan(1500)
+    expect(step.durationMs).toBeLessThan(3000)
     expect(log).toContain('stopping the remote process')
     expect(t.received()).toEqual(['SIGINT'])
   })
@@ -105,9 +106,9 @@ describe('cancellation like the runner', () => {
     const { result } = await run(job({ 'cancel-after': 1 }), { hook: t.hook, env: t.env })
     const [int, term, kill] = result.steps[0].signals.map(s => s.atMs)
     expect(term - int).toBeGreaterThanOrEqual(7490)
-    expect(term - int).toBeLessThan(7900)
+    expect(term - int).toBeLessThan(8500)
     expect(kill - term).toBeGreaterThanOrEqual(2490)
-    expect(kill - term).toBeLessThan(2900)
+    expect(kill - term).toBeLessThan(3500)
     expect(alive(t.grandchild())).toBe(false)
   }, 30_000)
 

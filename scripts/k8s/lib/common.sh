@@ -120,7 +120,7 @@ pid_alive() {
   local pidfile="$RUN_DIR/$1.pid" pid
   [[ -f $pidfile ]] || return 1
   pid="$(cat "$pidfile")"
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -- "$1" >/dev/null
 }
 
 # Starts a daemon unless its pidfile points to a live process.

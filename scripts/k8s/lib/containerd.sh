@@ -85,6 +85,10 @@ allow_bridge_forwarding() {
 
 ctr_k8s() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
 
+# Not `ctr … | grep -q`: grep stops reading at the first match, ctr dies of SIGPIPE on its next
+# line, and pipefail turns a found image into a missing one.
+has_image() { ctr_k8s images ls -q | grep -x -- "$1" >/dev/null; }
+
 start_containerd() {
   write_containerd_config
   write_cni_config
@@ -94,7 +98,7 @@ start_containerd() {
 }
 
 import_pause_image() {
-  ctr_k8s images ls -q | grep -qx "$PAUSE_IMAGE" && return 0
+  has_image "$PAUSE_IMAGE" && return 0
   log "importing the pause image as $PAUSE_IMAGE"
   local dir
   dir="$(mktemp -d)"
@@ -103,7 +107,7 @@ import_pause_image() {
   make_oci_archive "$dir" /pause >"$dir/pause.tar"
   ctr_k8s images import "$dir/pause.tar" >/dev/null
   rm -rf "$dir"
-  ctr_k8s images ls -q | grep -qx "$PAUSE_IMAGE" || die "pause image import failed"
+  has_image "$PAUSE_IMAGE" || die "pause image import failed"
 }
 
 # make_oci_archive DIR ENTRYPOINT: prints an OCI image archive of DIR/rootfs, named $PAUSE_IMAGE.
@@ -138,7 +142,7 @@ import_test_images() {
   while read -r ref id; do
     marker="$marker_dir/$(echo "$ref" | tr '/:' '__')"
     old="$(cat "$marker" 2>/dev/null || true)"
-    if [[ $old == "$id" ]] && ctr_k8s images ls -q | grep -qx "docker.io/$ref"; then
+    if [[ $old == "$id" ]] && has_image "docker.io/$ref"; then
       continue
     fi
     log "importing $ref (${id:7:12}) into the node's containerd"

@@ -72,7 +72,7 @@ stop_shims() {
     kill -KILL "$pid" 2>/dev/null || true
   done
   for proc in /proc/[0-9]*; do
-    if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q "^/usr/bin/containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK "; then
+    if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep "^/usr/bin/containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK " >/dev/null; then
       kill -KILL "${proc#/proc/}" 2>/dev/null || true
     fi
   done
@@ -84,7 +84,7 @@ unmount_state_dir() {
   while read -r target; do
     umount "$target" 2>/dev/null || umount -l "$target" 2>/dev/null || true
   done < <(findmnt -rn -o TARGET | grep -E "^$STATE_DIR(/|$)" | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2-)
-  if findmnt -rn -o TARGET | grep -qE "^$STATE_DIR(/|$)"; then
+  if findmnt -rn -o TARGET | grep -E "^$STATE_DIR(/|$)" >/dev/null; then
     die "mounts remain under $STATE_DIR; not removing it"
   fi
 }
@@ -148,7 +148,7 @@ our_processes() {
   for proc in /proc/[0-9]*; do
     exe="$(readlink "$proc/exe" 2>/dev/null)" || continue
     if [[ $exe == "$K8S_BIN"/* || $exe == "$ETCD_BIN"/* ]] ||
-      tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qF "$STATE_DIR"; then
+      tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -F "$STATE_DIR" >/dev/null; then
       echo "${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | cut -c1-120)"
     fi
   done

@@ -48,7 +48,7 @@ create_runner_pod() {
 # lock meanwhile, and tests hold the test lock for long runs.
 apply_runner_pod() {
   local name=$1 manifest=$2 want live
-  want="$(fill_in "$manifest" | sha256sum | cut -c1-16) $(sed -n 's/^ *image: *//p' "$manifest" | head -n1)"
+  want="$(fill_in "$manifest" | sha256sum | cut -c1-16) $(awk '/^ *image: */ { sub(/^ *image: */, ""); print; exit }' "$manifest")"
   live=$(kubectl_admin -n "$TEST_NAMESPACE" get pod "$name" --ignore-not-found \
     -o jsonpath='{.metadata.annotations.container-hooks\.test/manifest} {.spec.containers[0].image}')
   if [[ -n $live && $live != "$want" ]]; then

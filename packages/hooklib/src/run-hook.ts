@@ -180,6 +180,9 @@ export async function runHook(
       stdout: options.stdout ?? process.stdout,
       stderr: options.stderr ?? process.stderr
     }
+    // Cancelled before it started (a signal while stdin was read): nothing to start. cleanup_job
+    // runs anyway: it is what removes a cancelled job's pods or containers.
+    if (input.command !== 'cleanup_job') controller.signal.throwIfAborted()
     await dispatch(handlers, input, ctx)
     // A handler that ignored the signal still ran to the end: the step was cancelled all the same.
     controller.signal.throwIfAborted()

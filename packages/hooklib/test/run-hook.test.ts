@@ -255,6 +255,30 @@ describe('runHook cancellation in process', () => {
     })
   })
 
+  it('a signal before the command starts cancels it unstarted; cleanup_job still runs', async () => {
+    const ran: string[] = []
+    const replay = (onSignal: (name: string) => void): (() => void) => {
+      onSignal('SIGINT')
+      return () => undefined
+    }
+    const h = handlers({
+      runScriptStep: () => Promise.resolve(void ran.push('step')),
+      cleanupJob: () => Promise.resolve(void ran.push('cleanup'))
+    })
+    const options = { env: {}, exit: false, signals: false, cancellation: replay }
+    const lines: string[] = []
+    const write = (t: string): number => lines.push(t)
+    const step = Readable.from([payloads.line(payloads.runScriptStep(responseFile))])
+    expect(await runHook(h, { ...options, stdin: step, write })).toBe(130)
+    expect(lines).toEqual([
+      'Received SIGINT: cancelling\n',
+      '::error::The step was cancelled (SIGINT)\n'
+    ])
+    const cleanup = Readable.from([payloads.line(payloads.cleanupJob(responseFile))])
+    await runHook(h, { ...options, stdin: cleanup, write })
+    expect(ran).toEqual(['cleanup'])
+  })
+
   it("reports a library's AbortError after cancellation as the cancellation", async () => {
     const h = handlers({
       runContainerStep: async (_a, ctx) => {

@@ -24,9 +24,9 @@ async function front(script: string): Promise<void> {
   const input = await readInput()
   const pod = scriptStepPod(input)
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process }
-  const code = pod === undefined ? undefined : await runInHelper(pod, input, io)
-  if (code === undefined) await loadHook().runCommand(script, input)
-  else exitAfterDrain(code)
+  const outcome = pod === undefined ? { signals: [] } : await runInHelper(pod, input, io)
+  if (outcome.code === undefined) await loadHook().runCommand(script, input, outcome.signals)
+  else exitAfterDrain(outcome.code)
 }
 
 void front(__filename)

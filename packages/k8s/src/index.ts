@@ -22,9 +22,22 @@ function hookHandlers(script: string): HookHandlers {
   }
 }
 
-/** Runs the command in `input` (the runner's stdin) here; exits with its code. */
-export function runCommand(script: string, input: string): Promise<number> {
-  return runHook(hookHandlers(script), { stdin: Readable.from([input]) })
+/**
+ * Runs the command in `input` (the runner's stdin) here; exits with its code. `signals`: the
+ * SIGINT/SIGTERM that arrived before (while looking for a step helper), replayed first.
+ */
+export function runCommand(
+  script: string,
+  input: string,
+  signals: readonly string[] = []
+): Promise<number> {
+  return runHook(hookHandlers(script), {
+    stdin: Readable.from([input]),
+    cancellation: onSignal => {
+      for (const name of signals) onSignal(name)
+      return () => undefined
+    }
+  })
 }
 
 /** Serves `pod`'s script steps until stopped or idle (step-helper/server.ts). */

@@ -34,13 +34,18 @@ export function scriptStepPod(input: string): string | undefined {
 }
 
 /**
- * Runs `input` (the runner's line) in `pod`'s helper and resolves its exit code, or undefined
- * when no helper answers there (none started, stopped, or the socket is not private) or it
- * declines (another cluster's env): the caller then runs the command itself.
+ * The helper's exit code; or, when no helper ran the step, no code and the signals received
+ * meanwhile, which the caller replays into its own run of the command.
  */
-export function runInHelper(pod: string, input: string, io: ClientIo): Promise<number | undefined> {
+export type HelperOutcome = { code: number } | { code?: undefined; signals: string[] }
+
+/**
+ * Runs `input` (the runner's line) in `pod`'s helper. No helper answers when none started, it
+ * stopped, or the socket is not private; it declines another cluster's env.
+ */
+export function runInHelper(pod: string, input: string, io: ClientIo): Promise<HelperOutcome> {
   const path = helperSocket(pod)
-  if (path === undefined) return Promise.resolve(undefined)
+  if (path === undefined) return Promise.resolve({ signals: [] })
   return new Promise(resolve => {
     const conn = connect(path)
     const reader = new FrameReader()
@@ -49,8 +54,8 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<n
     let code: number | undefined
     const received: string[] = []
     const onSignal = (name: string) => (): void => {
+      received.push(name)
       if (connected) conn.write(frame(FRAME.cancel, name))
-      else received.push(name)
     }
     const listeners = SIGNALS.map(name => [name, onSignal(name)] as const)
     for (const [name, listener] of listeners) io.signals.on(name, listener)
@@ -74,12 +79,12 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<n
     conn.on('error', () => undefined)
     conn.on('close', () => {
       for (const [name, listener] of listeners) io.signals.off(name, listener)
-      if (!connected || declined) return resolve(undefined)
+      if (!connected || declined) return resolve({ signals: received })
       if (code === undefined) {
         io.stdout.write(`::error::${LOST_HELPER}\n`)
-        return resolve(1)
+        return resolve({ code: 1 })
       }
-      resolve(code)
+      resolve({ code })
     })
   })
 }

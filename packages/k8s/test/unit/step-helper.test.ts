@@ -131,7 +131,7 @@ describe('a step through the helper', () => {
     })
     const sent = { ...process.env, FROM: 'client', RUNNER_DEBUG: '0' }
     const c = client(sent)
-    expect(await runInHelper(POD, input(), c.io)).toBe(0)
+    expect(await runInHelper(POD, input(), c.io)).toEqual({ code: 0 })
     expect(c.out.stdout).toBe('before\nout 1\nout 2\n::warning::after\n')
     expect(c.out.stderr).toBe('err 1\n')
     expect(env).toEqual(sent)
@@ -140,7 +140,7 @@ describe('a step through the helper', () => {
   test("exits with the user's code and one error line when the step fails", async () => {
     await serve(() => Promise.reject(new StepFailedError(3, 'The step failed with exit code 3')))
     const c = client()
-    expect(await runInHelper(POD, input(), c.io)).toBe(3)
+    expect(await runInHelper(POD, input(), c.io)).toEqual({ code: 3 })
     expect(c.out.stdout).toBe('::error::The step failed with exit code 3\n')
   })
 
@@ -154,9 +154,9 @@ describe('a step through the helper', () => {
     const result = runInHelper(POD, input(), c.io)
     const ctx = await step.seen
     c.signals.emit('SIGTERM')
-    const code = await result
+    const outcome = await result
     expect(ctx.signal.reason).toBeInstanceOf(CancelledError)
-    expect(code).toBe(new CancelledError().exitCode)
+    expect(outcome).toEqual({ code: new CancelledError().exitCode })
     expect(c.out.stdout).toContain('Received SIGTERM: cancelling\n')
     expect(c.out.stdout).toContain('::error::The step was cancelled (SIGTERM)')
     expect(c.signals.listenerCount('SIGTERM')).toBe(0)
@@ -192,16 +192,29 @@ describe('a step through the helper', () => {
     await step.seen
     // What a crash of the helper process does to the connection.
     for (const conn of conns) conn.destroy()
-    expect(await result).toBe(1)
+    expect(await result).toEqual({ code: 1 })
     expect(c.out.stdout).toBe(`::error::${LOST_HELPER}\n`)
   })
 })
 
 describe('finding the helper', () => {
   test('no helper: the hook runs the step itself', async () => {
-    expect(await runInHelper(POD, input(), client().io)).toBeUndefined()
+    expect(await runInHelper(POD, input(), client().io)).toEqual({ signals: [] })
     await serve(() => Promise.resolve())
-    expect(await runInHelper('runner-0-job-other', input(), client().io)).toBeUndefined()
+    expect(await runInHelper('runner-0-job-other', input(), client().io)).toEqual({ signals: [] })
+  })
+
+  test('signals received while no helper ran the step are handed back for the own run', async () => {
+    const alone = client()
+    const none = runInHelper(POD, input(), alone.io)
+    alone.signals.emit('SIGINT')
+    expect(await none).toEqual({ signals: ['SIGINT'] })
+    expect(alone.signals.listenerCount('SIGINT')).toBe(0)
+    await serve(() => Promise.resolve())
+    const elsewhere = client({ ...process.env, KUBECONFIG: '/elsewhere/kubeconfig' })
+    const declined = runInHelper(POD, input(), elsewhere.io)
+    elsewhere.signals.emit('SIGTERM')
+    expect(await declined).toEqual({ signals: ['SIGTERM'] })
   })
 
   test('only a directory of this user that nobody else may enter is trusted', () => {
@@ -226,10 +239,10 @@ describe('finding the helper', () => {
     })
     const env = { ...process.env, KUBECONFIG: '/elsewhere/kubeconfig' }
     const c = client(env)
-    expect(await runInHelper(POD, input(), c.io)).toBeUndefined()
+    expect(await runInHelper(POD, input(), c.io)).toEqual({ signals: [] })
     expect(ran).toBe(false)
     expect(c.out.stdout).toBe('')
-    expect(await runInHelper(POD, input(), client(process.env).io)).toBe(0)
+    expect(await runInHelper(POD, input(), client(process.env).io)).toEqual({ code: 0 })
     expect(ran).toBe(true)
   })
 
@@ -251,7 +264,7 @@ describe('the helper process', () => {
 
   test('stops by itself when idle', async () => {
     const s = await serve(() => Promise.resolve(), { idleMs: 100 })
-    expect(await runInHelper(POD, input(), client().io)).toBe(0)
+    expect(await runInHelper(POD, input(), client().io)).toEqual({ code: 0 })
     await once(s, 'close')
   })
 

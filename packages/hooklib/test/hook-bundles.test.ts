@@ -4,7 +4,8 @@
  * too old to run them; and each runs as ONE file with nothing beside it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -81,6 +82,16 @@ describe.each(['docker', 'k8s'])('the %s bundle', name => {
       /^::error::This container hook needs Node\.js 20 or newer; it was started with Node\.js 16\./
     )
     expect(run.status).toBe(1)
+  })
+
+  it("requires nothing but Node's own modules, not even optional ones", () => {
+    // The hook's code sits in the bundle as a JSON string: its quotes are escaped there.
+    const required = [...readFileSync(bundle, 'utf8').matchAll(/require\(\\?"([^"\\]+)\\?"\)/g)]
+    const names = new Set(required.map(m => m[1].replace(/^node:/, '')))
+    expect(names.size).toBeGreaterThan(3)
+    // A try/catch require of an optional package still makes Node search every node_modules
+    // above the bundle at each start, and load the package wherever one is found.
+    expect([...names].filter(n => !builtinModules.includes(n))).toEqual([])
   })
 
   it('runs as one file with nothing beside it', () => {

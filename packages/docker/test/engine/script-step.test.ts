@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HookState } from '@container-hooks/hooklib'
-import { docker, leftovers, runHook, uniqueRunner } from '../support/hook'
+import { docker, leftovers, runHook, uniqueRunner, until } from '../support/hook'
 import { jobContainer, runnerSplit, script, workDir } from '../support/inputs'
 
 describe('run_script_step on a real engine', () => {
@@ -126,15 +126,13 @@ describe('run_script_step on a real engine', () => {
         ((await docker.getContainer(containerId).top()) as { Processes: string[][] }).Processes.map(
           p => p.join(' ')
         ).filter(p => /sleep 30[01]/.test(p))
-      const started = Date.now()
-      const running = runHook('run_script_step', script(['-e', file]), state, runner, {
-        cancelAfterMs: 1500,
+      const step = await runHook('run_script_step', script(['-e', file]), state, runner, {
+        // Both sleeps run (and must be killed) when the runner cancels.
+        cancelWhen: () => until(async () => (await sleeps()).length === 2),
         cancelSignal
       })
-      await new Promise(r => setTimeout(r, 1000))
-      expect(await sleeps()).toHaveLength(2)
-      const step = await running
-      expect(Date.now() - started).toBeLessThan(1500 + 7500)
+      expect(step.cancelledAt).toBeDefined()
+      expect(Date.now() - step.cancelledAt!).toBeLessThan(7500)
       expect(step.code).toBe(130)
       expect(step.stdout).toContain('started')
       expect(step.stdout).not.toContain('not-reached')

@@ -24,12 +24,19 @@ export interface HookRun {
   response: { state?: HookState; [key: string]: unknown } | null
   /** `::error::` lines. */
   errors: string[]
+  /** When the cancel signal was sent (Date.now()), if it was. */
+  cancelledAt?: number
 }
 
 export interface HookRunOptions {
   env?: Record<string, string>
   /** Sends `cancelSignal` after this many ms (the runner's cancel). */
   cancelAfterMs?: number
+  /**
+   * Sends `cancelSignal` once this resolves (given the output so far): cancels at a known point
+   * of the step, however slow the machine is.
+   */
+  cancelWhen?: (stdout: () => string) => Promise<void>
   /** Default SIGINT, what the runner sends first; SIGTERM follows 7.5 s later. */
   cancelSignal?: 'SIGINT' | 'SIGTERM'
   /** Raw stdin instead of the JSON line (malformed input tests). */
@@ -60,8 +67,19 @@ export function runHook(
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   child.stdin.end(options.stdin ?? JSON.stringify({ command, responseFile, args, state }) + '\n')
-  if (options.cancelAfterMs !== undefined)
-    setTimeout(() => child.kill(options.cancelSignal ?? 'SIGINT'), options.cancelAfterMs)
+  let cancelledAt: number | undefined
+  const cancel = (): void => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    cancelledAt = Date.now()
+    child.kill(options.cancelSignal ?? 'SIGINT')
+  }
+  if (options.cancelAfterMs !== undefined) setTimeout(cancel, options.cancelAfterMs)
+  options
+    .cancelWhen?.(() => stdout)
+    .then(cancel, (err: unknown) => {
+      child.kill('SIGKILL')
+      stderr += `cancelWhen failed: ${String(err)}\n`
+    })
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject)
     child.on('close', code => {
@@ -71,10 +89,19 @@ export function runHook(
         stdout,
         stderr,
         response: text === '' ? null : (JSON.parse(text) as HookRun['response']),
-        errors: stdout.split('\n').filter(l => l.startsWith('::error::'))
+        errors: stdout.split('\n').filter(l => l.startsWith('::error::')),
+        cancelledAt
       })
     })
   })
+}
+
+/** Polls `done` every 50 ms; rejects after `timeoutMs`. */
+export async function until(done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await done());) {
+    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms`)
+    await new Promise(r => setTimeout(r, 50))
+  }
 }
 
 export const docker = new Docker({ socketPath: '/var/run/docker.sock' })

@@ -98,6 +98,17 @@ describe('step env over stdin', () => {
 })
 
 describe('killStepCommand', () => {
+  /** The command lines of the processes carrying the step's env marker, sorted. */
+  const stepCommands = (marker: string): string =>
+    spawnSync(
+      'sh',
+      [
+        '-c',
+        `for f in $(grep -laF "CONTAINER_HOOKS_STEP=${marker}" /proc/[0-9]*/environ 2>/dev/null); do tr '\\0' ' ' <"\${f%environ}cmdline"; echo; done | sort`
+      ],
+      { encoding: 'utf8' }
+    ).stdout
+
   async function startStep(
     marker: string
   ): Promise<{ pid: number; exited: Promise<NodeJS.Signals | null> }> {
@@ -119,7 +130,12 @@ describe('killStepCommand', () => {
     const firstLine = await new Promise<string>(resolve =>
       step.stderr.once('data', (chunk: Buffer) => resolve(chunk.toString()))
     )
-    await new Promise(resolve => setTimeout(resolve, 300))
+    // Both background sleeps must run before the kill, however slow the machine is.
+    for (const end = Date.now() + 10_000; !/sleep 300 [^]*sleep 301 /.test(stepCommands(marker));) {
+      if (Date.now() > end)
+        throw new Error(`the step's sleeps did not start: ${stepCommands(marker)}`)
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
     return { pid: Number(/container-hooks-step-pid:(\d+)/.exec(firstLine)![1]), exited }
   }
 

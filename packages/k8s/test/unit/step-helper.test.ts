@@ -76,6 +76,14 @@ function started(): { seen: Promise<HookContext>; mark: (ctx: HookContext) => vo
   return { seen, mark }
 }
 
+/** Polls `done` (no fixed sleep: a loaded machine may take its time), failing after 5 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const end = Date.now() + 5_000; !done();) {
+    if (Date.now() > end) throw new Error('timed out waiting for the condition')
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
 function untilAborted(ctx: HookContext): Promise<never> {
   return new Promise((_, reject) =>
     ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error))
@@ -175,7 +183,7 @@ describe('a step through the helper', () => {
     conn.write(frame(FRAME.request, JSON.stringify({ input: input(), env: process.env })))
     await step.seen
     conn.destroy()
-    await new Promise(resolve => setTimeout(resolve, 100))
+    await until(() => cancelled !== undefined)
     expect(cancelled).toBeInstanceOf(CancelledError)
   })
 
@@ -257,8 +265,7 @@ describe('the helper process', () => {
     expect(existsSync(socketPath(POD)!)).toBe(true)
     await stopHelper(POD)
     if (s.listening) await once(s, 'close')
-    await new Promise(resolve => setTimeout(resolve, 50))
-    expect(existsSync(socketPath(POD)!)).toBe(false)
+    await until(() => !existsSync(socketPath(POD)!))
     await stopHelper(POD)
   })
 
@@ -277,7 +284,7 @@ describe('the helper process', () => {
       }
     })
     await warmHelper(POD, { pod: POD, namespace: 'ns' })
-    await new Promise(resolve => setTimeout(resolve, 50))
+    await until(() => warmed !== undefined)
     expect(warmed).toEqual({ pod: POD, namespace: 'ns' })
   })
 })

@@ -1,11 +1,5 @@
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { deadline } from '../src'
-
-// A real collection between the start and the bound: the bug this module avoids lost the
-// timeout signal to exactly that on Node 20.
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+import { gc } from './fixtures/gc'
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 

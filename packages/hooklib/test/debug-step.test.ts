@@ -1,9 +1,5 @@
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { createLogger, debugAfterStep, type DebugHandlers, type DebugSettings } from '../src'
-
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+import { gc } from './fixtures/gc'
 
 function run(
   settings: DebugSettings,

@@ -1,7 +1,6 @@
 /** isAlpine for the response: picks the musl node build the runner uses for JavaScript actions. */
-import { PassThrough } from 'node:stream'
 import type { KubeClient } from '../kube/client'
-import { exec } from '../kube/exec'
+import { execQuiet } from '../kube/exec'
 
 export async function detectAlpine(
   client: KubeClient,
@@ -9,12 +8,10 @@ export async function detectAlpine(
   container: string,
   signal: AbortSignal
 ): Promise<boolean> {
-  const code = await exec(client, {
+  const code = await execQuiet(client, {
     pod,
     container,
     command: ['sh', '-c', '[ -f /etc/alpine-release ]'],
-    stdout: new PassThrough().resume(),
-    stderr: new PassThrough().resume(),
     signal,
     what: 'the Alpine check'
   })

@@ -13,11 +13,10 @@ import {
   type ScriptStepArgs
 } from '@container-hooks/hooklib'
 import { randomBytes } from 'node:crypto'
-import { PassThrough } from 'node:stream'
 import { kubeContext } from '../context'
 import { afterStep } from '../debug/after-step'
 import type { KubeClient } from '../kube/client'
-import { exec, LostConnectionError } from '../kube/exec'
+import { exec, execQuiet, LostConnectionError } from '../kube/exec'
 import { patchPod } from '../kube/pods'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
 import { stepFailedPatch } from '../specs/labels'
@@ -35,12 +34,10 @@ async function killStep(
   stepId: string
 ): Promise<void> {
   const timeout = AbortSignal.timeout(KILL_TIMEOUT_MS)
-  await exec(client, {
+  await execQuiet(client, {
     pod: state.pod,
     container: state.jobContainer!,
     command: killStepCommand(pid, stepId),
-    stdout: new PassThrough().resume(),
-    stderr: new PassThrough().resume(),
     signal: timeout,
     what: 'the kill of the cancelled step'
   })

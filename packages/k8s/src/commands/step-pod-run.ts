@@ -5,9 +5,8 @@
  */
 import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node'
 import { HookError, type HookContext } from '@container-hooks/hooklib'
-import { PassThrough } from 'node:stream'
 import type { KubeClient } from '../kube/client'
-import { exec } from '../kube/exec'
+import { execQuiet } from '../kube/exec'
 import { followLog } from '../kube/logs'
 import { getPod, POLL_MS, sleep, startFailure, waitPod } from '../kube/pods'
 import {
@@ -33,12 +32,10 @@ function started(pod: V1Pod): boolean {
 }
 
 async function syncExec(target: SyncTarget, command: string[], what: string): Promise<number> {
-  return exec(target.client, {
+  return execQuiet(target.client, {
     pod: target.pod,
     container: target.container,
     command,
-    stdout: new PassThrough().resume(),
-    stderr: new PassThrough().resume(),
     signal: target.signal,
     what
   })

@@ -6,7 +6,7 @@
  */
 import type { V1Status } from '@kubernetes/client-node'
 import { HookError } from '@container-hooks/hooklib'
-import type { Readable, Writable } from 'node:stream'
+import { PassThrough, type Readable, type Writable } from 'node:stream'
 import WebSocket from 'ws'
 import { KubeApiError, type KubeClient } from './client'
 
@@ -96,6 +96,18 @@ async function sendStdin(ws: WebSocket, stdin: Readable | Buffer): Promise<void>
   await Promise.all(inFlight)
   // v4 cannot half-close stdin; commands used with v4 must not wait for EOF.
   if (ws.protocol === 'v5.channel.k8s.io') ws.send(Buffer.from([CLOSE, STDIN]))
+}
+
+/** Runs `req.command` with its output dropped (checks, kills, warm-ups); resolves its exit code. */
+export function execQuiet(
+  client: KubeClient,
+  req: Omit<ExecRequest, 'stdout' | 'stderr'>
+): Promise<number> {
+  return exec(client, {
+    ...req,
+    stdout: new PassThrough().resume(),
+    stderr: new PassThrough().resume()
+  })
 }
 
 /** Runs `req.command` and resolves its exit code. */

@@ -143,7 +143,6 @@ export function serveSteps(pod: string, options: HelperOptions): Server | undefi
     })
   })
   server.on('error', stop)
-  server.on('close', () => clearTimeout(idle))
   server.listen(path, arm)
   return server
 }

@@ -3,10 +3,9 @@
  * pod runs. The first real step then finds the TLS, websocket and exec code compiled instead
  * of paying for it (the first steps of a cold helper took ~100 ms more).
  */
-import { PassThrough } from 'node:stream'
 import type { HookState } from '@container-hooks/hooklib'
 import { kubeContext } from '../context'
-import { exec } from '../kube/exec'
+import { execQuiet } from '../kube/exec'
 import { readState } from '../state'
 
 const WARM_UP_TIMEOUT_MS = 10_000
@@ -15,12 +14,10 @@ export async function warmUp(saved: unknown, env: NodeJS.ProcessEnv): Promise<vo
   const state = readState(saved as HookState)
   if (!state?.jobContainer) return
   const { client } = await kubeContext(env, state.namespace)
-  await exec(client, {
+  await execQuiet(client, {
     pod: state.pod,
     container: state.jobContainer,
     command: ['true'],
-    stdout: new PassThrough().resume(),
-    stderr: new PassThrough().resume(),
     signal: AbortSignal.timeout(WARM_UP_TIMEOUT_MS),
     what: 'the warm-up'
   })

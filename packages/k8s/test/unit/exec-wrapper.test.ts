@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { killStepCommand, stepEnvScript, wrapperCommand } from '../../src/specs/exec-wrapper'
+import { waitFor } from '../support/wait'
 
 const END = 'end-of-env-test'
 
@@ -131,11 +132,13 @@ describe('killStepCommand', () => {
       step.stderr.once('data', (chunk: Buffer) => resolve(chunk.toString()))
     )
     // Both background sleeps must run before the kill, however slow the machine is.
-    for (const end = Date.now() + 10_000; !/sleep 300 [^]*sleep 301 /.test(stepCommands(marker));) {
-      if (Date.now() > end)
-        throw new Error(`the step's sleeps did not start: ${stepCommands(marker)}`)
-      await new Promise(resolve => setTimeout(resolve, 20))
-    }
+    await waitFor(
+      "the step's sleeps to start",
+      10_000,
+      () => Promise.resolve(/sleep 300 [^]*sleep 301 /.test(stepCommands(marker)) || undefined),
+      () => Promise.resolve(stepCommands(marker)),
+      20
+    )
     return { pid: Number(/container-hooks-step-pid:(\d+)/.exec(firstLine)![1]), exited }
   }
 

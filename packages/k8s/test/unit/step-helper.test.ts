@@ -16,6 +16,7 @@ import { stopHelper, warmHelper } from '../../src/step-helper/launch'
 import { FRAME, FrameReader, frame } from '../../src/step-helper/protocol'
 import { socketPath, trustedDir } from '../../src/step-helper/socket-path'
 import { serveSteps, type HelperOptions } from '../../src/step-helper/server'
+import { waitFor } from '../support/wait'
 
 // Sockets go where the hook's go (the real per-user directory), one pod name per test.
 let POD: string
@@ -76,12 +77,9 @@ function started(): { seen: Promise<HookContext>; mark: (ctx: HookContext) => vo
   return { seen, mark }
 }
 
-/** Polls `done` (no fixed sleep: a loaded machine may take its time), failing after 5 s. */
-async function until(done: () => boolean): Promise<void> {
-  for (const end = Date.now() + 5_000; !done();) {
-    if (Date.now() > end) throw new Error('timed out waiting for the condition')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
+/** Waits for `what` (no fixed sleep: a loaded machine may take its time), failing after 5 s. */
+function until(what: string, done: () => boolean): Promise<true> {
+  return waitFor(what, 5_000, () => Promise.resolve(done() || undefined), undefined, 10)
 }
 
 function untilAborted(ctx: HookContext): Promise<never> {
@@ -183,7 +181,7 @@ describe('a step through the helper', () => {
     conn.write(frame(FRAME.request, JSON.stringify({ input: input(), env: process.env })))
     await step.seen
     conn.destroy()
-    await until(() => cancelled !== undefined)
+    await until('the step to be cancelled', () => cancelled !== undefined)
     expect(cancelled).toBeInstanceOf(CancelledError)
   })
 
@@ -265,7 +263,7 @@ describe('the helper process', () => {
     expect(existsSync(socketPath(POD)!)).toBe(true)
     await stopHelper(POD)
     if (s.listening) await once(s, 'close')
-    await until(() => !existsSync(socketPath(POD)!))
+    await until('the socket to be removed', () => !existsSync(socketPath(POD)!))
     await stopHelper(POD)
   })
 
@@ -284,7 +282,7 @@ describe('the helper process', () => {
       }
     })
     await warmHelper(POD, { pod: POD, namespace: 'ns' })
-    await until(() => warmed !== undefined)
+    await until('the warm-up', () => warmed !== undefined)
     expect(warmed).toEqual({ pod: POD, namespace: 'ns' })
   })
 })

@@ -1,9 +1,9 @@
 /**
- * Parses a workflow's `options:` string (the runner's `createOptions`) into the typed subset of
- * `docker create` flags that hooks can honour. Unknown flags are returned, not thrown, so each
- * hook decides: the Docker hook rejects them, the Kubernetes hook warns.
+ * A workflow's `options:` string (the runner's `createOptions`) read into the typed subset of
+ * `docker create` flags the Kubernetes hook maps. Other flags are returned, not thrown, so the
+ * hook can name them in its warning. (The Docker hook maps every flag from parseCreateFlags.)
  */
-import { parse } from 'shell-quote'
+import { parseCreateFlags, refuseUnknownFlags } from './create-flags-parse'
 import { InputError } from './errors'
 
 export interface EnvOption {
@@ -69,71 +69,56 @@ export interface CreateOptions {
 
 export interface ParsedCreateOptions {
   options: CreateOptions
-  /** Flags (and stray words) this parser does not support, in input order. */
+  /** `docker create` flags outside the typed subset, in input order. */
   unknown: string[]
 }
 
 type Apply = (o: CreateOptions, value: string, flag: string) => void
 
-const SHORT: Record<string, string> = {
-  '-e': '--env',
-  '-v': '--volume',
-  '-u': '--user',
-  '-w': '--workdir',
-  '-h': '--hostname',
-  '-m': '--memory'
-}
-
 const BOOLEANS: Record<string, (o: CreateOptions, on: boolean) => void> = {
-  '--privileged': (o, on) => (o.privileged = on),
-  '--init': (o, on) => (o.init = on),
-  '--no-healthcheck': (o, on) => (o.health.disabled = on)
+  privileged: (o, on) => (o.privileged = on),
+  init: (o, on) => (o.init = on),
+  'no-healthcheck': (o, on) => (o.health.disabled = on)
 }
 
 const VALUES: Record<string, Apply> = {
-  '--cpus': (o, v, f) => (o.cpus = positiveNumber(v, f)),
-  '--memory': (o, v, f) => (o.memoryBytes = parseBytes(v, f)),
-  '--memory-swap': (o, v, f) => (o.memorySwapBytes = v === '-1' ? -1 : parseBytes(v, f)),
-  '--shm-size': (o, v, f) => (o.shmSizeBytes = parseBytes(v, f)),
-  '--user': (o, v) => (o.user = v),
-  '--env': (o, v) => o.env.push(parseEnv(v)),
-  '--health-cmd': (o, v) => {
+  cpus: (o, v, f) => (o.cpus = positiveNumber(v, f)),
+  memory: (o, v, f) => (o.memoryBytes = parseBytes(v, f)),
+  'memory-swap': (o, v, f) => (o.memorySwapBytes = v === '-1' ? -1 : parseBytes(v, f)),
+  'shm-size': (o, v, f) => (o.shmSizeBytes = parseBytes(v, f)),
+  user: (o, v) => (o.user = v),
+  env: (o, v) => o.env.push(parseEnv(v)),
+  'health-cmd': (o, v) => {
     if (v === 'none') o.health.disabled = true
     else o.health.cmd = v
   },
-  '--health-interval': (o, v, f) => (o.health.intervalMs = parseDuration(v, f)),
-  '--health-timeout': (o, v, f) => (o.health.timeoutMs = parseDuration(v, f)),
-  '--health-start-period': (o, v, f) => (o.health.startPeriodMs = parseDuration(v, f)),
-  '--health-retries': (o, v, f) => (o.health.retries = nonNegativeInteger(v, f)),
-  '--hostname': (o, v) => (o.hostname = v),
-  '--add-host': (o, v, f) => o.addHosts.push(parseAddHost(v, f)),
-  '--cap-add': (o, v) => o.capAdd.push(v),
-  '--cap-drop': (o, v) => o.capDrop.push(v),
-  '--tmpfs': (o, v) => {
+  'health-interval': (o, v, f) => (o.health.intervalMs = parseDuration(v, f)),
+  'health-timeout': (o, v, f) => (o.health.timeoutMs = parseDuration(v, f)),
+  'health-start-period': (o, v, f) => (o.health.startPeriodMs = parseDuration(v, f)),
+  'health-retries': (o, v, f) => (o.health.retries = nonNegativeInteger(v, f)),
+  hostname: (o, v) => (o.hostname = v),
+  'add-host': (o, v, f) => o.addHosts.push(parseAddHost(v, f)),
+  'cap-add': (o, v) => o.capAdd.push(v),
+  'cap-drop': (o, v) => o.capDrop.push(v),
+  tmpfs: (o, v) => {
     const i = v.indexOf(':')
     o.tmpfs[i < 0 ? v : v.slice(0, i)] = i < 0 ? '' : v.slice(i + 1)
   },
-  '--ulimit': (o, v, f) => o.ulimits.push(parseUlimit(v, f)),
-  '--mount': (o, v, f) => o.mounts.push(parseMount(v, f)),
-  '--volume': (o, v) => o.volumes.push(v),
-  '--network-alias': (o, v) => o.networkAliases.push(v),
-  '--entrypoint': (o, v) => (o.entrypoint = v),
-  '--workdir': (o, v) => (o.workdir = v),
-  '--label': (o, v) => {
+  ulimit: (o, v, f) => o.ulimits.push(parseUlimit(v, f)),
+  mount: (o, v, f) => o.mounts.push(parseMount(v, f)),
+  volume: (o, v) => o.volumes.push(v),
+  'network-alias': (o, v) => o.networkAliases.push(v),
+  entrypoint: (o, v) => (o.entrypoint = v),
+  workdir: (o, v) => (o.workdir = v),
+  label: (o, v) => {
     const i = v.indexOf('=')
     o.labels[i < 0 ? v : v.slice(0, i)] = i < 0 ? '' : v.slice(i + 1)
   },
-  '--ipc': (o, v) => (o.ipc = v),
-  '--pid': (o, v) => (o.pid = v)
+  ipc: (o, v) => (o.ipc = v),
+  pid: (o, v) => (o.pid = v)
 }
 
-/** The flags `parseCreateOptions` understands, long forms, for documentation and messages. */
-export const SUPPORTED_CREATE_OPTIONS: readonly string[] = [
-  ...Object.keys(VALUES),
-  ...Object.keys(BOOLEANS)
-].sort()
-
-export function emptyCreateOptions(): CreateOptions {
+function emptyCreateOptions(): CreateOptions {
   return {
     env: [],
     health: { disabled: false },
@@ -152,82 +137,25 @@ export function emptyCreateOptions(): CreateOptions {
 }
 
 /**
- * `--flag value`, `--flag=value` and the short forms `-e -v -u -w -h -m` are accepted. A bad
- * value throws InputError naming `field`, the flag and the value.
+ * Reads `raw` as `docker create` does (see parseCreateFlags) into the typed subset above. A bad
+ * value, an unknown flag or a stray word throws InputError naming `field`; the other
+ * `docker create` flags are returned in `unknown` (long form) for the hook to name.
  */
 export function parseCreateOptions(
   raw: string | null | undefined,
   field = 'createOptions'
 ): ParsedCreateOptions {
   const options = emptyCreateOptions()
+  const parsed = parseCreateFlags(raw, field)
+  refuseUnknownFlags(parsed, raw, field)
   const unknown: string[] = []
-  const tokens = tokenize(raw ?? '', field)
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]
-    const eq = token.startsWith('--') ? token.indexOf('=') : -1
-    const name = eq < 0 ? token : token.slice(0, eq)
-    const flag = SHORT[name] ?? name
-    const inline = eq < 0 ? undefined : token.slice(eq + 1)
-    const where = `${field}: ${name}`
-    if (flag in BOOLEANS) {
-      BOOLEANS[flag](options, inline === undefined ? true : parseBool(inline, where))
-    } else if (flag in VALUES) {
-      let value = inline
-      if (value === undefined) {
-        if (i + 1 >= tokens.length) throw new InputError(`${where} needs a value`)
-        value = tokens[++i]
-      }
-      VALUES[flag](options, value, where)
-    } else {
-      unknown.push(name)
-      // An unknown `--flag value`: skip its probable value so it is not reported as a word.
-      if (
-        name.startsWith('-') &&
-        inline === undefined &&
-        i + 1 < tokens.length &&
-        !tokens[i + 1].startsWith('-')
-      )
-        i++
-    }
+  for (const { name, value } of parsed.flags) {
+    const where = `${field}: --${name}`
+    if (name in BOOLEANS) BOOLEANS[name](options, value === 'true')
+    else if (name in VALUES) VALUES[name](options, value, where)
+    else if (!unknown.includes(`--${name}`)) unknown.push(`--${name}`)
   }
   return { options, unknown }
-}
-
-/** The quote left open at the end of `raw` (sh rules), or undefined when all are closed. */
-function openQuote(raw: string): string | undefined {
-  let quote: string | undefined
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]
-    if (quote === "'") {
-      if (c === "'") quote = undefined
-    } else if (c === '\\') i++
-    else if (quote === '"') {
-      if (c === '"') quote = undefined
-    } else if (c === '"' || c === "'") quote = c
-  }
-  return quote
-}
-
-function tokenize(raw: string, field: string): string[] {
-  // shell-quote would silently close it, turning the rest of the string into one value.
-  const quote = openQuote(raw)
-  if (quote) throw new InputError(`${field}: unterminated ${quote} quote in "${raw}"`)
-  // Keep `$VAR` literal: docker receives the string unexpanded from the runner.
-  const entries = parse(raw, name => `$${name}`)
-  return entries.map(entry => {
-    if (typeof entry === 'string') return entry
-    if ('op' in entry && entry.op === 'glob') return entry.pattern
-    const text = 'op' in entry ? entry.op : `#${entry.comment}`
-    throw new InputError(
-      `${field}: unexpected "${text}" in "${raw}"; quote values that contain shell characters`
-    )
-  })
-}
-
-function parseBool(value: string, where: string): boolean {
-  if (value === 'true') return true
-  if (value === 'false') return false
-  throw new InputError(`${where} takes true or false, got "${value}"`)
 }
 
 function positiveNumber(value: string, where: string): number {
@@ -251,11 +179,21 @@ const BYTE_UNITS: Record<string, number> = {
   p: 2 ** 50
 }
 
-/** docker's RAMInBytes: binary multiples, `512m`, `1.5g`, `1024`, `2GiB`. */
+/**
+ * go-units' RAMInBytes, as the Docker CLI reads sizes: binary multiples, `512m`, `1.5g`, `1024`,
+ * `2GiB`, truncated to whole bytes; undefined when `value` is not a size.
+ */
+export function ramInBytes(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i.exec(value)
+  return m ? Math.trunc(Number(m[1]) * BYTE_UNITS[m[2].toLowerCase()]) : undefined
+}
+
+/** ramInBytes, or an InputError naming `where`. */
 export function parseBytes(value: string, where = 'size'): number {
-  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i.exec(value.trim())
-  if (!m) throw new InputError(`${where} needs a size such as 512m or 2g, got "${value}"`)
-  return Math.round(Number(m[1]) * BYTE_UNITS[m[2].toLowerCase()])
+  const bytes = ramInBytes(value.trim())
+  if (bytes === undefined)
+    throw new InputError(`${where} needs a size such as 512m or 2g, got "${value}"`)
+  return bytes
 }
 
 const DURATION_UNITS: Record<string, number> = {

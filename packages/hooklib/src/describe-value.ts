@@ -51,9 +51,10 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 // Values under these may be secrets: their text is never shown, only their kind.
 const SECRET_FIELDS = new Set<PropertyKey>(['environmentVariables', 'registry', 'state'])
 
-function problem(issue: z.core.$ZodIssue, data: unknown): string {
+function problem(issue: z.core.$ZodIssue, data: unknown, root: readonly PropertyKey[]): string {
   const value = valueAt(data, issue.path)
-  const hidden = typeof value === 'string' && issue.path.some(key => SECRET_FIELDS.has(key))
+  const hidden =
+    typeof value === 'string' && [...root, ...issue.path].some(key => SECRET_FIELDS.has(key))
   const got = hidden ? 'a string' : describeValue(value)
   switch (issue.code) {
     case 'invalid_type':
@@ -64,6 +65,8 @@ function problem(issue: z.core.$ZodIssue, data: unknown): string {
         : `${issue.message}, got ${got}`
     case 'invalid_value':
       return `expected one of ${issue.values.map(v => JSON.stringify(v)).join(', ')}, got ${got}`
+    case 'invalid_key':
+      return issue.issues[0]?.message ?? issue.message
     case 'unrecognized_keys':
       return `unknown ${issue.keys.length === 1 ? 'field' : 'fields'} ${issue.keys.map(k => JSON.stringify(k)).join(', ')}`
     default:
@@ -73,15 +76,17 @@ function problem(issue: z.core.$ZodIssue, data: unknown): string {
 
 /**
  * One line for a failed zod parse: the first problem with its field path (under `root`), then
- * "(and N more)". `data` is the parsed input, used to show the offending value.
+ * "(and N more)". `data` is the parsed input, used to show the offending value; `whole` names it
+ * when the problem is with all of it.
  */
 export function describeIssues(
   issues: readonly z.core.$ZodIssue[],
   data: unknown,
-  root: readonly PropertyKey[] = []
+  root: readonly PropertyKey[] = [],
+  whole = ''
 ): string {
   const [first] = issues
-  const path = formatPath([...root, ...first.path])
+  const path = formatPath([...root, ...first.path]) || whole
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
-  return `${path ? `${path}: ` : ''}${problem(first, data)}${more}`
+  return `${path ? `${path}: ` : ''}${problem(first, data, root)}${more}`
 }

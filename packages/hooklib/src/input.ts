@@ -37,9 +37,13 @@ export function parseInput(text: string): HookInput {
   }
   const envelope = envelopeSchema.safeParse(data)
   if (!envelope.success) {
-    throw invalid(describeIssues(envelope.error.issues, data))
+    throw invalid(describeIssues(envelope.error.issues, data, [], 'stdin'))
   }
-  const { command, args } = envelope.data
+  const { command, args, state } = envelope.data
+  // The runner sends prepare_job no state: one here is a broken or forged input.
+  if (command === 'prepare_job' && state !== null && Object.keys(state).length > 0) {
+    throw invalid('state: prepare_job gets no state from the runner, got an object')
+  }
   const parsedArgs = ARGS_SCHEMAS[command].safeParse(args ?? {})
   if (!parsedArgs.success) {
     throw invalid(describeIssues(parsedArgs.error.issues, args, ['args']))

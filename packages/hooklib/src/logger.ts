@@ -6,6 +6,8 @@ export interface Logger {
   info(msg: string): void
   /** Printed only when step debug is on (RUNNER_DEBUG=1 or ACTIONS_STEP_DEBUG=true). */
   debug(msg: string): void
+  /** An annotation that is no problem: something the admin may want to change. */
+  notice(msg: string): void
   warning(msg: string): void
   error(msg: string): void
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
@@ -54,6 +56,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     debug: msg => {
       if (debugOn) command('debug', msg)
     },
+    notice: msg => command('notice', msg),
     warning: msg => command('warning', msg),
     error: msg => command('error', msg),
     startGroup: title => command('group', title),

@@ -1,5 +1,5 @@
 /**
- * The runner ⇄ hook contract (docs: shared protocol.md, runner v2.336): what the runner sends on
+ * The runner ⇄ hook contract (docs/protocol.md; runner v2.336): what the runner sends on
  * stdin and what it reads back from `responseFile`. Property names are camelCase; env maps keep
  * their keys' case; the runner sends nulls explicitly.
  */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 
 /*
- * What the runner accepts in the response file (protocol.md §4). Strict: an unknown key in a
+ * What the runner accepts in the response file (docs/protocol.md). Strict: an unknown key in a
  * response is a bug in the hook, caught here instead of silently ignored by the runner.
  */
 

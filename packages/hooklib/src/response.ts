@@ -6,7 +6,7 @@ import { ResponseError } from './errors'
 import type { HookInput, HookResponse, PrepareJobResponse } from './protocol'
 import { prepareJobResponseSchema, stepResponseSchema } from './response-schema'
 
-/** The rules of protocol.md §4 that a schema cannot express: they depend on the input. */
+/** The rules of docs/protocol.md that a schema cannot express: they depend on the input. */
 function checkPrepareJob(input: HookInput, response: PrepareJobResponse): void {
   if (input.command !== 'prepare_job') return
   const inputServices = input.args.services.length

@@ -57,6 +57,8 @@ export interface RunHookOptions {
    * rejections/exceptions (reported like any other error). Removed when the hook settles.
    */
   signals?: boolean
+  /** What the hook is, e.g. `my-hook 1.2.0 (abc123)`: the first debug line of every command. */
+  version?: string
 }
 
 async function dispatch(handlers: HookHandlers, input: HookInput, ctx: HookContext): Promise<void> {
@@ -154,6 +156,7 @@ export async function runHook(
 ): Promise<number> {
   const env = options.env ?? process.env
   const log = createLogger({ write: options.write, debug: isDebug(env) })
+  if (options.version !== undefined) log.debug(options.version)
   const controller = new AbortController()
   let fail: (err: unknown) => void = () => undefined
   const crashed = new Promise<never>((_, reject) => {
@@ -204,6 +207,6 @@ export async function runHook(
 }
 
 /** What a bundled hook's `src/index.ts` calls: `hookMain(handlers)`. */
-export function hookMain(handlers: HookHandlers): void {
-  void runHook(handlers)
+export function hookMain(handlers: HookHandlers, options: RunHookOptions = {}): void {
+  void runHook(handlers, options)
 }

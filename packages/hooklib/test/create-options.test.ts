@@ -74,12 +74,19 @@ describe('parseCreateOptions', () => {
     expect(parseCreateOptions('-e "X=$HOME"').options.env).toEqual([{ name: 'X', value: '$HOME' }])
   })
 
-  it('lists unknown flags without consuming known ones', () => {
-    const { options, unknown } = parseCreateOptions(
-      '--gpus all --cpus 2 --rm --read-only=true stray'
-    )
-    expect(unknown).toEqual(['--gpus', '--rm', '--read-only', 'stray'])
+  it('lists the docker create flags outside its subset without consuming known ones', () => {
+    const { options, unknown } = parseCreateOptions('--gpus all --cpus 2 --rm --read-only=true')
+    expect([...unknown].sort()).toEqual(['--gpus', '--read-only', '--rm'])
     expect(options.cpus).toBe(2)
+  })
+
+  it('refuses a flag docker create does not have, and a stray word', () => {
+    expect(() => parseCreateOptions('--cpus 2 --no-such-flag 1')).toThrow(
+      'createOptions: unknown flag --no-such-flag (not a flag of docker create) in "--cpus 2 --no-such-flag 1"'
+    )
+    expect(() => parseCreateOptions('stray --cpus 2')).toThrow(
+      'createOptions: unexpected word "stray" (docker create would take it for the image)'
+    )
   })
 
   it.each([

@@ -1,11 +1,11 @@
+import { ConfigError } from '../src'
 import {
-  ConfigError,
   DEFAULT_DEBUG_IMAGE,
   debugEnabled,
   readDebugSettings,
   wantsDiagnostics,
   wantsHold
-} from '../src'
+} from '../src/debug-settings'
 
 const P = 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_'
 

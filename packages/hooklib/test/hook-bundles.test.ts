@@ -1,13 +1,15 @@
 /**
  * The shipped bundles (built by `npm run build`) against the runner's contract for bad input:
  * one `::error::` line naming the problem, a non-zero exit, no stack; one clear line on a Node
- * too old to run them; and each runs as ONE file with nothing beside it.
+ * too old to run them; and each runs as ONE file with nothing beside it: on both of the runner's
+ * Nodes for hooks, its default Node 20 and its Node 24 (pinned by scripts/node).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bundleIdentity } from './fixtures/bundle-identity'
 
 const root = join(__dirname, '../../..')
 const nodeOf = (major: number): string =>
@@ -60,6 +62,8 @@ const badInputs: Array<[string, string, RegExp]> = [
   ]
 ]
 
+const runnerNodes = [20, 24]
+
 describe.each(['docker', 'k8s'])('the %s bundle', name => {
   const bundle = join(root, 'packages', name, 'dist/index.js')
 
@@ -67,13 +71,19 @@ describe.each(['docker', 'k8s'])('the %s bundle', name => {
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`)
   })
 
-  it.each(badInputs)('rejects %s with one error line on Node 24', (_what, stdin, message) => {
-    const run = spawnSync(nodeOf(24), [bundle], { input: stdin, encoding: 'utf8', timeout: 30000 })
-    const lines = run.stdout.split('\n').filter(Boolean)
-    expect(lines.filter(l => l.startsWith('::error::'))).toHaveLength(1)
-    expect(run.stdout).toMatch(message)
-    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
-    expect(run.status).not.toBe(0)
+  describe.each(runnerNodes)('on Node %i', major => {
+    it.each(badInputs)('rejects %s with one error line', (_what, stdin, message) => {
+      const run = spawnSync(nodeOf(major), [bundle], {
+        input: stdin,
+        encoding: 'utf8',
+        timeout: 30000
+      })
+      const lines = run.stdout.split('\n').filter(Boolean)
+      expect(lines.filter(l => l.startsWith('::error::'))).toHaveLength(1)
+      expect(run.stdout).toMatch(message)
+      expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
+      expect(run.status).not.toBe(0)
+    })
   })
 
   it('refuses an old Node with one clear line', () => {
@@ -82,6 +92,20 @@ describe.each(['docker', 'k8s'])('the %s bundle', name => {
       /^::error::This container hook needs Node\.js 20 or newer; it was started with Node\.js 16\./
     )
     expect(run.status).toBe(1)
+  })
+
+  it('says what it is: --version, and the first debug line of every command', () => {
+    const version = spawnSync(nodeOf(24), [bundle, '--version'], { encoding: 'utf8' })
+    expect(version.stdout).toMatch(bundleIdentity(name))
+    expect(version.status).toBe(0)
+    const identity = version.stdout.trim()
+    const run = spawnSync(nodeOf(24), [bundle], {
+      input: '',
+      env: { PATH: process.env.PATH, RUNNER_DEBUG: '1' },
+      encoding: 'utf8',
+      timeout: 30000
+    })
+    expect(run.stdout.split('\n')[0]).toBe(`::debug::${identity}`)
   })
 
   it("requires nothing but Node's own modules, not even optional ones", () => {
@@ -94,13 +118,13 @@ describe.each(['docker', 'k8s'])('the %s bundle', name => {
     expect([...names].filter(n => !builtinModules.includes(n))).toEqual([])
   })
 
-  it('runs as one file with nothing beside it', () => {
+  it.each(runnerNodes)('runs as one file with nothing beside it on Node %i', major => {
     const dir = mkdtempSync(join(tmpdir(), `lone-${name}-`))
     try {
       const lone = join(dir, 'index.js')
       copyFileSync(bundle, lone)
       const { env, message } = unreachable[name]
-      const run = spawnSync(nodeOf(24), [lone], {
+      const run = spawnSync(nodeOf(major), [lone], {
         input: JSON.stringify({
           command: 'cleanup_job',
           responseFile: join(dir, 'response.json'),

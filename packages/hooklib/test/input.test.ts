@@ -265,9 +265,72 @@ describe('parseInput: one clear error line', () => {
   })
 
   it('rejects a non-object payload and a state that is not an object', () => {
-    expect(errorOf('[1]')).toBe('Invalid hook input: expected an object, got an array')
+    expect(errorOf('[1]')).toBe('Invalid hook input: stdin: expected an object, got an array')
     expect(errorOf(JSON.stringify({ ...payloads.cleanupJob(RF), state: [] }))).toBe(
       'Invalid hook input: state: expected an object, got an array'
+    )
+  })
+})
+
+describe('parseInput: what the backends cannot take is refused up front', () => {
+  const MB = 'x'.repeat(1024 * 1024)
+
+  it('refuses an image that is not a reference, naming the field and the value', () => {
+    const job = payloads.prepareJob(RF)
+    const bad = { ...job.args.services[1], image: 'Postgres 16' }
+    expect(errorOf(withArgs(job, { services: [job.args.services[0], bad] }))).toBe(
+      'Invalid hook input: args.services[1].image: "Postgres 16": not an image reference (expected [HOST[:PORT]/]NAME[:TAG][@DIGEST], NAME in lowercase)'
+    )
+    expect(errorOf(withArgs(payloads.runContainerStep(RF), { image: MB }))).toBe(
+      `Invalid hook input: args.image: "${'x'.repeat(60)}…": longer than 1024 bytes`
+    )
+  })
+
+  it('refuses a 1 MB entrypoint, argument, env value, working directory or options string', () => {
+    const step = payloads.runScriptStep(RF)
+    expect(errorOf(withArgs(step, { entryPoint: MB }))).toBe(
+      'Invalid hook input: args.entryPoint: at most 4096 bytes (PATH_MAX)'
+    )
+    expect(errorOf(withArgs(step, { entryPointArgs: ['-c', MB] }))).toBe(
+      "Invalid hook input: args.entryPointArgs[1]: at most 131071 bytes (the kernel's limit for one argument)"
+    )
+    expect(errorOf(withArgs(step, { environmentVariables: { BIG: MB } }))).toBe(
+      "Invalid hook input: args.environmentVariables.BIG: at most 131071 bytes (the kernel's limit for one argument)"
+    )
+    expect(errorOf(withArgs(step, { workingDirectory: MB }))).toContain(
+      'args.workingDirectory: at most 4096 bytes'
+    )
+    expect(errorOf(withArgs(payloads.runContainerStep(RF), { createOptions: MB }))).toContain(
+      'args.createOptions: at most 65536 bytes'
+    )
+  })
+
+  it('refuses arguments and env that together exceed 1 MiB, and an env name with "="', () => {
+    const step = payloads.runScriptStep(RF)
+    const env = Object.fromEntries(
+      Array.from({ length: 9 }, (_, i) => [`V${i}`, 'v'.repeat(120_000)])
+    )
+    expect(errorOf(withArgs(step, { environmentVariables: env }))).toBe(
+      'Invalid hook input: args.environmentVariables: entryPointArgs and environmentVariables together exceed 1048576 bytes'
+    )
+    expect(errorOf(withArgs(step, { environmentVariables: { 'A=B': 'c' } }))).toContain(
+      'an environment variable name is non-empty and has no "="'
+    )
+  })
+
+  it('refuses a state on prepare_job: the runner sends none', () => {
+    const job = { ...payloads.prepareJob(RF), state: { nested: { deeper: {} } } }
+    expect(errorOf(JSON.stringify(job))).toBe(
+      'Invalid hook input: state: prepare_job gets no state from the runner, got an object'
+    )
+    expect(parseInput(JSON.stringify({ ...job, state: {} })).command).toBe('prepare_job')
+  })
+
+  it('refuses stdin that is not UTF-8', async () => {
+    const text = Buffer.from(payloads.line(payloads.cleanupJob(RF)))
+    const broken = Buffer.concat([text.subarray(0, 20), Buffer.from([0xff]), text.subarray(20)])
+    await expect(readInput(Readable.from([broken]))).rejects.toThrow(
+      'Invalid hook input: stdin is not valid UTF-8; the runner sends one line of JSON'
     )
   })
 })

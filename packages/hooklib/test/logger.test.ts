@@ -11,6 +11,7 @@ describe('createLogger', () => {
     const { log, lines } = capture(true)
     log.info('Pulling redis:7')
     log.debug('details')
+    log.notice('fyi')
     log.warning('slow')
     log.error('broken')
     log.startGroup('Starting services')
@@ -18,6 +19,7 @@ describe('createLogger', () => {
     expect(lines).toEqual([
       'Pulling redis:7\n',
       '::debug::details\n',
+      '::notice::fyi\n',
       '::warning::slow\n',
       '::error::broken\n',
       '::group::Starting services\n',

@@ -72,6 +72,31 @@ describe('runHook in process', () => {
     expect(seen?.ctx.signal.aborted).toBe(false)
   })
 
+  it("says the hook's version as the first debug line, with step debug on", async () => {
+    const version = 'my-hook 1.2.3 (abc123)'
+    const say = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
+      const lines: string[] = []
+      const stdin = Readable.from([payloads.line(payloads.prepareJob(responseFile))])
+      const h = handlers({
+        prepareJob: (_args, ctx) => (ctx.log.debug('handler'), Promise.resolve(prepared))
+      })
+      await runHook(h, {
+        stdin,
+        env,
+        version,
+        write: t => lines.push(t),
+        exit: false,
+        signals: false
+      })
+      return lines
+    }
+    expect(await say({ RUNNER_DEBUG: '1' })).toEqual([
+      `::debug::${version}\n`,
+      '::debug::handler\n'
+    ])
+    expect(await say({})).toEqual([])
+  })
+
   it('fails prepare_job when the handler returns no response', async () => {
     const result = await run(
       handlers({ prepareJob: () => Promise.resolve(undefined as never) }),
@@ -293,13 +318,16 @@ describe('runHook cancellation in process', () => {
   })
 })
 
-// The runner runs hooks with its bundled Node 24; scripts/node24 fails loudly when it is missing.
+// The runner runs hooks with its bundled Node 20 (default) or Node 24; scripts/node fails loudly
+// when one is missing.
+const runnerNode = (major: number) => (): string =>
+  execFileSync(join(__dirname, '../../../scripts/node'), [String(major)], {
+    encoding: 'utf8'
+  }).trim()
 const nodes: Array<[string, () => string]> = [
   ['this node', () => process.execPath],
-  [
-    "the runner's node 24",
-    () => execFileSync(join(__dirname, '../../../scripts/node24'), { encoding: 'utf8' }).trim()
-  ]
+  ["the runner's node 20", runnerNode(20)],
+  ["the runner's node 24", runnerNode(24)]
 ]
 
 describe.each(nodes)('runHook in a real child process on %s', (_name, nodePath) => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Docker hook benchmarks, all measured side by side in one run under Node 24, printing ratios
-// against their targets (docs/benchmarks.md). Usage, from the repo root, after scripts/infra/up
-// and npm run build:
-//   "$(scripts/node24)" bench/docker/run.mjs [--runs N] [--gigabytes G]
+// Docker hook benchmarks, all measured side by side in one run on the runner's Node 20 and Node 24
+// (the hook and its `node -e 0` on the same Node, round by round), printing ratios against their
+// targets (docs/benchmarks.md). Usage, from the repo root, after scripts/infra/up and npm run build:
+//   node bench/docker/run.mjs [--runs N] [--gigabytes G]
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,7 +10,7 @@ import { createServer } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { median, ms, nodeZero, now, numberArg, root } from '../lib/measure.mjs'
+import { median, ms, nodeZero, now, numberArg, root, runnerNodes } from '../lib/measure.mjs'
 
 const require = createRequire(join(root, 'packages/docker/package.json'))
 const Docker = require('dockerode')
@@ -20,17 +20,17 @@ const { hookContainer } = require(join(root, 'packages/hooklib/dist/index.js'))
 
 const RUNS = numberArg('--runs', 15)
 const GIGABYTES = numberArg('--gigabytes', 1)
-const NODE = process.execPath
+const NODES = runnerNodes()
 const HOOK = join(root, 'packages/docker/dist/index.js')
 const BUSYBOX = 'container-hooks-test/busybox:1'
 const RUNNER = `bench-${randomBytes(3).toString('hex')}`
 const work = mkdtempSync(join(tmpdir(), 'bench-docker-'))
 
-function hook(command, args, state, extraEnv = {}) {
+function hook(node, command, args, state, extraEnv = {}) {
   const responseFile = join(work, `${randomBytes(4).toString('hex')}.json`)
   writeFileSync(responseFile, '')
   const t0 = now()
-  const r = spawnSync(NODE, [HOOK], {
+  const r = spawnSync(node, [HOOK], {
     input: JSON.stringify({ command, responseFile, args, state }) + '\n',
     env: { ...process.env, RUNNER_NAME: RUNNER, ...extraEnv },
     maxBuffer: 64 * 1024 * 1024
@@ -109,14 +109,14 @@ async function rawCreateStart(network) {
 }
 
 /** Time from spawn to the first connection on a fake engine socket: the hook's cold start. */
-async function coldStart() {
+async function coldStart(node) {
   const socket = join(work, `engine-${randomBytes(3).toString('hex')}.sock`)
   const responseFile = join(work, 'cold.json')
   writeFileSync(responseFile, '')
   const server = createServer()
   await new Promise(r => server.listen(socket, r))
   const t0 = now()
-  const child = spawn(NODE, [HOOK], {
+  const child = spawn(node, [HOOK], {
     env: { ...process.env, RUNNER_NAME: RUNNER, DOCKER_HOST: `unix://${socket}` },
     stdio: ['pipe', 'ignore', 'ignore']
   })
@@ -135,7 +135,7 @@ async function coldStart() {
   return elapsed
 }
 
-function streamGigabytes(state) {
+function streamGigabytes(node, state) {
   const responseFile = join(work, 'stream.json')
   writeFileSync(responseFile, '')
   const bytes = GIGABYTES * 1024 ** 3
@@ -148,7 +148,7 @@ function streamGigabytes(state) {
   }
   return new Promise((resolvePromise, reject) => {
     const t0 = now()
-    const child = spawn('/usr/bin/time', ['-f', 'peak-rss-kb=%M', NODE, HOOK], {
+    const child = spawn('/usr/bin/time', ['-f', 'peak-rss-kb=%M', node, HOOK], {
       env: { ...process.env, RUNNER_NAME: RUNNER },
       stdio: ['pipe', 'pipe', 'pipe']
     })
@@ -169,115 +169,161 @@ function streamGigabytes(state) {
 }
 
 const rows = []
+/** One row per figure: `measured` and `baseline` map each Node's name to its median. */
 const row = (name, measured, baseline, target, how) => {
-  const ratio = measured / baseline
-  rows.push({ name, measured, baseline, ratio, target, ok: ratio <= target, how })
+  const ratio = Object.fromEntries(NODES.map(n => [n.name, measured[n.name] / baseline[n.name]]))
+  rows.push({ name, measured, baseline, ratio, target, how })
+}
+const byNode = fn => Object.fromEntries(NODES.map(n => [n.name, fn(n.name)]))
+
+/** Script steps, cold starts and their floors, both Nodes in every round. */
+async function stepRounds(jobId, state, samples) {
+  for (let i = 0; i < RUNS; i++) {
+    samples.api.push(await rawExecApi(jobId))
+    samples.cli.push(rawExecCli(jobId))
+    for (const n of NODES) {
+      const s = samples[n.name]
+      s.node.push(nodeZero(n.path))
+      s.step.push(hook(n.path, 'run_script_step', TRUE_STEP, state).elapsed)
+      s.cold.push(await coldStart(n.path))
+    }
+  }
+}
+
+/** prepare_job on each Node, interleaved with the raw create+start baselines. */
+async function prepareRounds(samples) {
+  // As many rounds as the step benchmarks: engine start times vary more than process start-up.
+  for (let i = 0; i < RUNS; i++) {
+    samples.raw.push(await rawCreateStart('bridge'))
+    samples.rawUser.push(await rawCreateStart('user'))
+    samples.rawNet.push(await rawCreateStart('created'))
+    for (const n of NODES) {
+      const env = { RUNNER_NAME: `${RUNNER}-p` }
+      const prepared = hook(n.path, 'prepare_job', prepareArgs(), null, env)
+      samples[n.name].prepare.push(prepared.elapsed)
+      hook(n.path, 'cleanup_job', {}, prepared.response.state, env)
+    }
+  }
+}
+
+function addRows(m) {
+  const floor = name => m[name].node
+  const plus = raw => byNode(name => floor(name) + raw)
+  const mine = key => byNode(name => m[name][key])
+  const how = 'vs node -e 0 (same Node) + '
+  row(
+    'run_script_step `true`',
+    mine('step'),
+    plus(m.api),
+    1.3,
+    `${how}raw exec through the engine API (create, start, inspect)`
+  )
+  row(
+    'run_script_step `true`',
+    mine('step'),
+    plus(m.cli),
+    1.3,
+    `${how}\`docker exec <c> true\` (CLI)`
+  )
+  row(
+    'prepare_job (job + 1 service)',
+    mine('prepare'),
+    plus(m.raw),
+    1.2,
+    `${how}raw API create+start of the same two containers on the default bridge`
+  )
+  row(
+    'prepare_job (job + 1 service)',
+    mine('prepare'),
+    plus(m.rawUser),
+    1.2,
+    `${how}raw API create+start of the same two containers on an existing user-defined network, as the hook's are`
+  )
+  row(
+    'prepare_job (job + 1 service)',
+    mine('prepare'),
+    plus(m.rawNet),
+    1.2,
+    `informative: ${how}the same + a pull attempt and a network create (what the hook must also do)`
+  )
+  row(
+    'cold start to first engine call',
+    mine('cold'),
+    byNode(floor),
+    2.5,
+    'vs node -e 0 (same Node)'
+  )
+}
+
+function print(m, streams) {
+  const versions = NODES.map(n => `${n.name} = ${n.version}`).join(', ')
+  console.log(`${versions}; ${RUNS} runs, medians in ms; ${new Date().toISOString()}`)
+  const floors = NODES.map(n => `node -e 0 on ${n.name} ${m[n.name].node.toFixed(1)}`).join(' | ')
+  console.log(
+    `${floors} | raw exec API ${m.api.toFixed(1)} | docker exec CLI ${m.cli.toFixed(1)} | raw create+start x2 ${m.raw.toFixed(1)} | on a user network ${m.rawUser.toFixed(1)} | with pull attempt + network ${m.rawNet.toFixed(1)}`
+  )
+  const cols = NODES.map(n => n.name)
+  console.log('')
+  console.log(
+    `| benchmark | ${cols.map(c => `${c}: hook (ms) | baseline (ms) | ratio`).join(' | ')} | target | result | baseline is |`
+  )
+  console.log(`|---|${cols.map(() => '---|---|---').join('|')}|---|---|---|`)
+  for (const r of rows) {
+    const cells = cols.map(
+      c => `${r.measured[c].toFixed(1)} | ${r.baseline[c].toFixed(1)} | ${r.ratio[c].toFixed(2)}`
+    )
+    const ok = cols.every(c => r.ratio[c] <= r.target)
+    console.log(
+      `| ${r.name} | ${cells.join(' | ')} | ≤ ${r.target} | ${ok ? 'met' : 'MISSED'} | ${r.how} |`
+    )
+  }
+  const rate = n => {
+    const gib = streams[n].received / 1024 ** 3
+    return `${n}: ${gib.toFixed(2)} GiB received in ${streams[n].seconds.toFixed(1)} s (${((gib * 1024) / streams[n].seconds).toFixed(0)} MiB/s)`
+  }
+  const streamOk = cols.every(
+    n => streams[n].peakMb <= 150 && streams[n].received >= GIGABYTES * 1024 ** 3
+  )
+  console.log(
+    `| ${GIGABYTES} GiB of step output | ${cols.map(n => `peak RSS ${streams[n].peakMb.toFixed(0)} MB | |`).join(' | ')} | ≤ 150 MB | ${streamOk ? 'met' : 'MISSED'} | ${cols.map(rate).join('; ')} |`
+  )
 }
 
 try {
   const { response } = hook(
+    NODES[0].path,
     'prepare_job',
     { container: hookContainer(BUSYBOX), services: [] },
     null
   )
   const jobId = response.context.container.id
   const state = response.state
-  // Warm-up: page cache, engine caches.
+  // Warm-up: page cache, engine caches, each Node's code cache.
   for (let i = 0; i < 3; i++) {
-    nodeZero()
     await rawExecApi(jobId)
-    hook('run_script_step', TRUE_STEP, state)
+    for (const n of NODES) {
+      nodeZero(n.path)
+      hook(n.path, 'run_script_step', TRUE_STEP, state)
+    }
   }
-
-  const samples = {
-    node: [],
-    api: [],
-    cli: [],
-    step: [],
-    cold: [],
-    prepare: [],
-    raw: [],
-    rawUser: [],
-    rawNet: []
-  }
-  for (let i = 0; i < RUNS; i++) {
-    samples.node.push(nodeZero())
-    samples.api.push(await rawExecApi(jobId))
-    samples.cli.push(rawExecCli(jobId))
-    samples.step.push(hook('run_script_step', TRUE_STEP, state).elapsed)
-    samples.cold.push(await coldStart())
-  }
-  // As many rounds as the step benchmarks: engine start times vary more than process start-up.
-  for (let i = 0; i < RUNS; i++) {
-    samples.raw.push(await rawCreateStart('bridge'))
-    samples.rawUser.push(await rawCreateStart('user'))
-    samples.rawNet.push(await rawCreateStart('created'))
-    const prepared = hook('prepare_job', prepareArgs(), null, { RUNNER_NAME: `${RUNNER}-p` })
-    samples.prepare.push(prepared.elapsed)
-    hook('cleanup_job', {}, prepared.response.state, { RUNNER_NAME: `${RUNNER}-p` })
-  }
-  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
-  row(
-    'run_script_step `true`',
-    m.step,
-    m.node + m.api,
-    1.3,
-    'vs node -e 0 + raw exec through the engine API (create, start, inspect)'
-  )
-  row(
-    'run_script_step `true`',
-    m.step,
-    m.node + m.cli,
-    1.3,
-    'vs node -e 0 + `docker exec <c> true` (CLI)'
-  )
-  row(
-    'prepare_job (job + 1 service)',
-    m.prepare,
-    m.raw + m.node,
-    1.2,
-    'vs raw API create+start of the same two containers on the default bridge + node -e 0'
-  )
-  row(
-    'prepare_job (job + 1 service)',
-    m.prepare,
-    m.rawUser + m.node,
-    1.2,
-    "vs raw API create+start of the same two containers on an existing user-defined network, as the hook's are + node -e 0"
-  )
-  row(
-    'prepare_job (job + 1 service)',
-    m.prepare,
-    m.rawNet + m.node,
-    1.2,
-    'informative: the same + a pull attempt and a network create (what the hook must also do) + node -e 0'
-  )
-  row('cold start to first engine call', m.cold, m.node, 2.5, 'vs node -e 0')
-  const stream = await streamGigabytes(state)
-  hook('cleanup_job', {}, state)
-
-  console.log(
-    `Node ${process.versions.node}, ${RUNS} runs, medians in ms; ${new Date().toISOString()}`
-  )
-  console.log(
-    `node -e 0 ${m.node.toFixed(1)} | raw exec API ${m.api.toFixed(1)} | docker exec CLI ${m.cli.toFixed(1)} | raw create+start x2 ${m.raw.toFixed(1)} | on a user network ${m.rawUser.toFixed(1)} | with pull attempt + network ${m.rawNet.toFixed(1)}`
-  )
-  console.log('')
-  console.log('| benchmark | hook (ms) | baseline (ms) | ratio | target | result | baseline is |')
-  console.log('|---|---|---|---|---|---|---|')
-  for (const r of rows) {
-    console.log(
-      `| ${r.name} | ${r.measured.toFixed(1)} | ${r.baseline.toFixed(1)} | ${r.ratio.toFixed(2)} | ≤ ${r.target} | ${r.ok ? 'met' : 'MISSED'} | ${r.how} |`
-    )
-  }
-  const gib = stream.received / 1024 ** 3
-  console.log(
-    `| ${GIGABYTES} GiB of step output | peak RSS ${stream.peakMb.toFixed(0)} MB | | | ≤ 150 MB | ${stream.peakMb <= 150 && gib >= GIGABYTES ? 'met' : 'MISSED'} | ${gib.toFixed(2)} GiB received in ${stream.seconds.toFixed(1)} s (${((gib * 1024) / stream.seconds).toFixed(0)} MiB/s) |`
-  )
+  const perNode = () => ({ node: [], step: [], cold: [], prepare: [] })
+  const samples = { api: [], cli: [], raw: [], rawUser: [], rawNet: [], ...byNode(perNode) }
+  await stepRounds(jobId, state, samples)
+  await prepareRounds(samples)
+  const med = v =>
+    Array.isArray(v)
+      ? median(v)
+      : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, median(x)]))
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, med(v)]))
+  addRows(m)
+  const streams = {}
+  for (const n of NODES) streams[n.name] = await streamGigabytes(n.path, state)
+  hook(NODES[0].path, 'cleanup_job', {}, state)
+  print(m, streams)
 } finally {
   for (const name of [RUNNER, `${RUNNER}-p`]) {
     writeFileSync(join(work, 'c.json'), '')
-    spawnSync(NODE, [HOOK], {
+    spawnSync(NODES[0].path, [HOOK], {
       input:
         JSON.stringify({
           command: 'cleanup_job',

@@ -4,7 +4,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError, readDebugSettings, type DebugSettings } from '@container-hooks/hooklib'
+import {
+  ConfigError,
+  readDebugSettings,
+  readReconnectBoundMs,
+  type DebugSettings
+} from '@container-hooks/hooklib'
 
 export type EngineAddress =
   | { kind: 'unix'; socketPath: string }
@@ -37,6 +42,17 @@ export interface DockerHookConfig {
   apiVersion: string | undefined
   /** ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_DEBUG, _DEBUG_IMAGE, _DEBUG_HOLD_SECONDS (src/debug). */
   debug: DebugSettings
+  /**
+   * DOCKER_CONFIG, else $HOME/.docker: the Docker CLI's config directory, whose config.json
+   * (auths, credsStore, credHelpers) gives registry credentials when the runner sends none.
+   */
+  dockerConfigDir: string
+  /**
+   * ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_RECONNECT_SECONDS, else ACTIONS_RUNNER_HEARTBEAT_DEADLINE_MS,
+   * else 120 s: how long a step whose engine connection broke waits for the engine to answer
+   * again before it is stopped and failed.
+   */
+  reconnectMs: number
 }
 
 const DEFAULT_HOST = 'unix:///var/run/docker.sock'
@@ -130,6 +146,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): DockerHookConfig {
     engine: engineAddress(engineUrl, env),
     engineUrl,
     apiVersion: apiVersion(env),
-    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_')
+    debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_'),
+    dockerConfigDir: optional(env, 'DOCKER_CONFIG') ?? join(env.HOME ?? '/root', '.docker'),
+    reconnectMs: readReconnectBoundMs(
+      env,
+      'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_RECONNECT_SECONDS'
+    )
   }
 }

@@ -1,13 +1,15 @@
 /**
- * Every generic conformance job (examples/jobs) and every Docker-specific job (test/jobs) through
- * the runner emulator, with the docker bundle under Node 24: one test per job file.
+/**
+ * Every generic conformance job (packages/emulator/jobs) and every Docker-specific job
+ * (test/jobs) through the runner emulator, with the docker bundle under the runner's Node
+ * (Node 20, or Node 24: support/hook.ts): one test per job file.
  */
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { runConformanceJob } from '@container-hooks/hooklib/emulator'
-import { BUNDLE, leftovers, node24, uniqueRunner } from './support/hook'
+import { runConformanceJob } from '@container-hooks/emulator'
+import { BUNDLE, leftovers, hookNode, uniqueRunner } from './support/hook'
 
-const generic = resolve(__dirname, '../../../examples/jobs')
+const generic = resolve(__dirname, '../../emulator/jobs')
 const specific = resolve(__dirname, 'jobs')
 const jobs = [generic, specific].flatMap(dir =>
   readdirSync(dir)
@@ -28,7 +30,7 @@ describe('conformance jobs through the docker hook', () => {
       let log = ''
       const outcome = await runConformanceJob(file, {
         hook: BUNDLE,
-        node: node24(),
+        node: hookNode(),
         runnerName,
         write: text => (log += text)
       })

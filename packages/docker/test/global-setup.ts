@@ -47,6 +47,7 @@ export default function globalSetup(): void {
     'HOOKS_REGISTRY_USER',
     'HOOKS_REGISTRY_PASSWORD',
     'HOOKS_REGISTRY_IMAGE',
+    'HOOKS_NODE20',
     'HOOKS_NODE24',
     'DOCKER_HOST'
   ]

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import {
   InputError,
@@ -11,14 +11,16 @@ import {
 import { loadConfig, type DockerHookConfig } from '../config'
 import { buildImage } from '../driver/build'
 import { connect } from '../driver/connect'
+import { dockerConfigProxies } from '../driver/docker-config-file'
 import { engineError } from '../driver/engine'
 import { markStepFailed } from '../driver/failed-mark'
 import { pullImage } from '../driver/images'
 import { runContainer } from '../driver/step-container'
-import { containerCreateOptions } from '../specs/container-spec'
+import { containerCreateOptions, extraNetworks } from '../specs/container-spec'
 import { labels } from '../specs/labels'
 import { buildTag, runnerJobId, stepContainerName } from '../specs/names'
-import { dockerCreateOptions } from '../specs/options'
+import { dockerOptions } from '../specs/options'
+import { ignoredWarning } from '../specs/options/ignored-flags'
 import { readState } from '../specs/state'
 
 /** The runner's rule: the Dockerfile's folder is the build context; relative paths are in the workspace. */
@@ -43,21 +45,25 @@ export async function runContainerStep(
   const image = dockerfile ? buildTag(dockerfile, jobId) : args.image?.trim()
   if (!image)
     throw new InputError('run_container_step needs args.image or args.dockerfile; both are empty')
-  const create = containerCreateOptions(
-    {
-      role: 'step',
-      name: stepContainerName(jobId),
-      image,
-      container: args,
-      options: dockerCreateOptions(args.createOptions, 'args.createOptions'),
-      labels: labels(config.runnerName, jobId, 'step'),
-      network: state?.network?.name,
-      aliases: [],
-      hostEnv: ctx.env,
-      field: 'args'
-    },
-    joinRunnerArgs(args.entryPointArgs ?? [])
-  )
+  const options = dockerOptions(args.createOptions, 'args.createOptions', {
+    env: ctx.env,
+    readFile: path => readFileSync(path, 'utf8'),
+    proxies: dockerConfigProxies(config, ctx.log)
+  })
+  if (options.ignored.length > 0)
+    ctx.log.warning(ignoredWarning('args.createOptions', options.ignored))
+  const input = {
+    role: 'step' as const,
+    name: stepContainerName(jobId),
+    image,
+    container: args,
+    options,
+    labels: labels(config.runnerName, jobId, 'step'),
+    network: state?.network?.name,
+    aliases: [],
+    field: 'args'
+  }
+  const create = containerCreateOptions(input, joinRunnerArgs(args.entryPointArgs ?? []))
   const docker = connect(config)
   let code: number
   try {
@@ -73,11 +79,17 @@ export async function runContainerStep(
     else
       await pullImage(
         docker,
-        { image, registry: args.registry, field: 'args.image' },
+        {
+          image,
+          registry: args.registry,
+          field: 'args.image',
+          dockerConfigDir: config.dockerConfigDir,
+          platform: options.platform
+        },
         ctx.log,
         ctx.signal
       )
-    code = await runContainer(docker, create, ctx.log, ctx.signal)
+    code = await runContainer(docker, create, extraNetworks(input), ctx.log, ctx.signal)
   } catch (err) {
     throw engineError(err, 'running the container step', config)
   }

@@ -6,6 +6,7 @@ import {
   type ScriptStepArgs
 } from '@container-hooks/hooklib'
 import { loadConfig } from '../config'
+import { jobContainerFate } from '../driver/container-fate'
 import { engineError } from '../driver/engine'
 import { runExec } from '../driver/exec'
 import { markStepFailed } from '../driver/failed-mark'
@@ -32,11 +33,11 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
   const marker = stepMarker()
   let code: number
   try {
-    const options = scriptExecOptions(args, state.container.path, marker)
+    const wrapped = state.container.shell === true
+    const options = scriptExecOptions(args, state.container.path, marker, wrapped)
     code = await runExec(
       { config, containerId: state.container.id },
-      options,
-      marker,
+      { options, marker, wrapped },
       ctx.log,
       ctx.signal
     )
@@ -49,7 +50,8 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     await afterStep({ config, state: { ...state, container: state.container }, ...debug }, ctx)
   }
   if (code !== 0) {
+    const fate = await jobContainerFate(config, state.container.id, code).catch(() => undefined)
     await markStepFailed(config, state.jobId, ctx.log)
-    throw new StepFailedError(code)
+    throw new StepFailedError(code, fate)
   }
 }

@@ -6,14 +6,13 @@
  * (`docker rm`), or until the job is cancelled, and then cleans up as usual.
  */
 import type Docker from 'dockerode'
-import type { HookContext } from '@container-hooks/hooklib'
+import { sleepUnlessAborted, type HookContext } from '@container-hooks/hooklib'
 import type { DockerHookConfig } from '../config'
 import { removeContainer } from '../driver/containers'
 import { ignoreMissing } from '../driver/engine'
 import { holdInstructions, holdMarkerOptions, holdUntil } from '../specs/debug-container'
 import { LABEL_RUNNER, LABEL_ROLE, labels } from '../specs/labels'
 import type { DockerState } from '../specs/state'
-import { sleepUnlessAborted } from '../driver/sleep'
 
 const POLL_MS = 1000
 

@@ -4,6 +4,25 @@ import { ignoreMissing } from './engine'
 
 const LOG_TAIL_LINES = 50
 
+/** Creates the container, then joins the networks the engine takes only one of at create. */
+export async function createContainer(
+  docker: Docker,
+  create: Docker.ContainerCreateOptions,
+  networks: Array<{ network: string; endpoint: Record<string, unknown> }>
+): Promise<Docker.Container> {
+  const container = await docker.createContainer(create)
+  try {
+    for (const { network, endpoint } of networks)
+      await docker
+        .getNetwork(network)
+        .connect({ Container: container.id, EndpointConfig: endpoint })
+  } catch (err) {
+    await removeContainer(docker, container.id)
+    throw err
+  }
+  return container
+}
+
 export async function removeContainer(docker: Docker, id: string): Promise<void> {
   await ignoreMissing(docker.getContainer(id).remove({ force: true, v: true }))
 }

@@ -130,6 +130,14 @@ export async function engineStream(config: DockerHookConfig, call: EngineCall): 
   throw apiError(head, bodyText(head, await readAll(body)), call)
 }
 
+/** Sends one call and resolves its whole body as bytes (a file from the archive API). */
+export async function engineBytes(config: DockerHookConfig, call: EngineCall): Promise<Buffer> {
+  const { head, body } = await send(config, call)
+  const raw = await readAll(body)
+  if (!ok(head)) throw apiError(head, bodyText(head, raw), call)
+  return head.chunked ? unchunk(raw) : raw
+}
+
 /** Sends one call and parses its JSON answer (undefined for an empty body). */
 export async function engineCall<T>(config: DockerHookConfig, call: EngineCall): Promise<T> {
   const { head, body } = await send(config, call)

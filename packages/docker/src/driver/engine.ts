@@ -20,6 +20,12 @@ const CONNECTION_CODES = new Set([
   'EPIPE'
 ])
 
+/** The call failed for want of a connection (refused, reset, socket gone), not by the engine's answer. */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as EngineErrorShape | null)?.code
+  return code !== undefined && CONNECTION_CODES.has(code)
+}
+
 export function statusOf(err: unknown): number | undefined {
   return (err as EngineErrorShape | null)?.statusCode
 }
@@ -36,8 +42,8 @@ export function engineError(err: unknown, doing: string, config: DockerHookConfi
   if (err instanceof HookError) return err
   // dockerode rejects an aborted call with an AbortError: that is the runner's cancel.
   if ((err as Error | null)?.name === 'AbortError') return new CancelledError()
-  const code = (err as EngineErrorShape | null)?.code
-  if (code !== undefined && CONNECTION_CODES.has(code)) {
+  if (isConnectionError(err)) {
+    const code = (err as EngineErrorShape).code as string
     return new HookError(
       `Cannot reach the Docker engine at ${config.engineUrl} while ${doing} (${code}); start dockerd or set DOCKER_HOST to a reachable engine`,
       1,

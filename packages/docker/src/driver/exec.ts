@@ -1,105 +1,50 @@
 /**
  * A script step: one exec in the job container, output streamed live, the real exit code back.
- * On cancellation every process of the step (found by its marker variable) is stopped.
+ * On cancellation every process of the step (found by its marker variable) is stopped. When the
+ * stream breaks while the step runs, exec-recover.ts takes over.
  * Talks to the engine through engine-api.ts, not dockerode (ADR 0002).
  */
 import { pipeline, type Readable, type Writable } from 'node:stream'
-import { HookError, type Logger } from '@container-hooks/hooklib'
+import type { Logger } from '@container-hooks/hooklib'
 import type { DockerHookConfig } from '../config'
-import { killExecCommand, type ExecOptions } from '../specs/exec-spec'
-import { demuxer } from './demux'
-import { engineCall, engineStream } from './engine-api'
+import { endTrailer } from '../specs/exec-spec'
+import { demuxer, type Delivered } from './demux'
+import { isConnectionError } from './engine'
+import { engineStream } from './engine-api'
+import { createExec, inspectExec, stopStep, type ExecTarget, type ScriptExec } from './exec-calls'
+import { recoverExec, settleFromSpool } from './exec-recover'
+import { spoolPruner } from './spool'
+import { sleep } from './sleep'
 
 // The engine records the exit code a moment after the output stream ends: poll briefly.
 const EXIT_CODE_POLLS = 100
 const EXIT_POLL_MS = 10
-const STOP_POLL_MS = 100
-const TERM_GRACE_MS = 3000
 
 // node:stream's pipeline, not node:stream/promises': that module alone costs ~2 ms to load.
 const pipe = (from: Readable, to: Writable): Promise<void> =>
   new Promise((resolve, reject) => pipeline(from, to, err => (err ? reject(err) : resolve())))
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
-interface ExecTarget {
-  config: DockerHookConfig
-  containerId: string
-}
-
-interface ExecState {
-  Running: boolean
-  ExitCode: number | null
-}
-
-async function createExec(target: ExecTarget, options: ExecOptions): Promise<string> {
-  const created = await engineCall<{ Id: string }>(target.config, {
-    method: 'POST',
-    path: `/containers/${encodeURIComponent(target.containerId)}/exec`,
-    body: options
-  })
-  return created.Id
-}
-
-function inspectExec(config: DockerHookConfig, execId: string): Promise<ExecState> {
-  return engineCall<ExecState>(config, { method: 'GET', path: `/exec/${execId}/json` })
-}
-
-async function signalStep(
-  target: ExecTarget,
-  marker: string,
-  signal: 'TERM' | 'KILL'
-): Promise<void> {
-  const id = await createExec(target, {
-    Cmd: killExecCommand(marker, signal),
-    AttachStdout: false,
-    AttachStderr: false
-  })
-  await engineCall(target.config, {
-    method: 'POST',
-    path: `/exec/${id}/start`,
-    body: { Detach: true }
-  })
-}
-
-async function isRunning(config: DockerHookConfig, execId: string): Promise<boolean> {
-  return (await inspectExec(config, execId)).Running
-}
-
-/** SIGTERM, then SIGKILL after a grace period: well inside the runner's 7.5 s window. */
-async function stopStep(
-  target: ExecTarget,
-  execId: string,
-  marker: string,
-  log: Logger
-): Promise<void> {
-  log.info('Stopping the step in the job container')
-  await signalStep(target, marker, 'TERM')
-  const until = Date.now() + TERM_GRACE_MS
-  while (Date.now() < until && (await isRunning(target.config, execId))) await sleep(STOP_POLL_MS)
-  if (await isRunning(target.config, execId)) await signalStep(target, marker, 'KILL')
-}
-
-/** The exit code once the engine has recorded it; the stream can end a moment earlier. */
-async function exitCode(config: DockerHookConfig, execId: string): Promise<number> {
+/**
+ * The exit code once the engine has recorded it (the stream can end a moment earlier), or
+ * undefined when the exec still runs: then its stream was cut, not finished.
+ */
+async function exitCode(config: DockerHookConfig, execId: string): Promise<number | undefined> {
   for (let i = 0; i < EXIT_CODE_POLLS; i++) {
     const info = await inspectExec(config, execId)
     if (!info.Running && typeof info.ExitCode === 'number') return info.ExitCode
     await sleep(EXIT_POLL_MS)
   }
-  throw new HookError(
-    'The connection to the Docker engine ended before the step finished: no exit code was recorded, so the step is failed rather than assumed successful'
-  )
+  return undefined
 }
 
 export async function runExec(
   target: ExecTarget,
-  options: ExecOptions,
-  marker: string,
+  step: ScriptExec,
   log: Logger,
   signal: AbortSignal
 ): Promise<number> {
   signal.throwIfAborted()
+  const { options, marker } = step
   const execId = await createExec(target, options)
   // Without an Upgrade header the engine answers 200 and streams the frames until the exec ends.
   const stream = await engineStream(target.config, {
@@ -115,10 +60,17 @@ export async function runExec(
       .finally(() => stream.destroy())
   }
   signal.addEventListener('abort', onAbort, { once: true })
+  let lost: unknown
+  const delivered: Delivered = { out: 0, err: 0 }
+  const prune = step.wrapped ? spoolPruner(target, marker, delivered) : undefined
   try {
-    await pipe(stream, demuxer(process.stdout, process.stderr))
+    const trailer = step.wrapped ? endTrailer(marker) : undefined
+    await pipe(
+      stream,
+      demuxer(process.stdout, process.stderr, { delivered, onDelivered: prune, trailer })
+    )
   } catch (err) {
-    if (!signal.aborted) throw err
+    if (!signal.aborted) lost = err
   } finally {
     signal.removeEventListener('abort', onAbort)
   }
@@ -126,5 +78,20 @@ export async function runExec(
     await stopping
     signal.throwIfAborted()
   }
-  return exitCode(target.config, execId)
+  const run = { target, execId, step, log, signal, delivered }
+  if (lost === undefined) {
+    try {
+      const code = await exitCode(target.config, execId)
+      if (code === undefined) lost = new Error('the output stream ended while the step still ran')
+      // Ended, but without the wrapper's trailer, or with the 126 the engine also records for a
+      // broken stream: whatever the stream missed is in the spool, the real code in the status.
+      else if (step.wrapped && (delivered.complete !== true || code === 126)) {
+        return await settleFromSpool(run, code)
+      } else return code
+    } catch (err) {
+      if (!isConnectionError(err)) throw err
+      lost = err
+    }
+  }
+  return recoverExec(run, lost)
 }

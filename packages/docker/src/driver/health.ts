@@ -3,9 +3,8 @@
  * healthy. Polls with a back-off capped at a few seconds, within the prepare_job deadline.
  */
 import type Docker from 'dockerode'
-import { HookError, type Logger } from '@container-hooks/hooklib'
+import { HookError, sleepUnlessAborted, type Logger } from '@container-hooks/hooklib'
 import { recentLogs } from './containers'
-import { sleepUnlessAborted } from './sleep'
 
 export interface Watched {
   id: string

@@ -1,7 +1,23 @@
-/** Image pulls (credentials through the API's authconfig only) and local fallback. */
+/**
+ * Image pulls (credentials through the API's authconfig only: the job's, else the runner user's
+ * Docker config) and local fallback.
+ */
 import type Docker from 'dockerode'
-import { HookError, type Logger, type RegistryCredentials } from '@container-hooks/hooklib'
+import {
+  HookError,
+  sleepUnlessAborted,
+  type Logger,
+  type RegistryCredentials
+} from '@container-hooks/hooklib'
 import { withDefaultTag } from '../specs/names'
+import {
+  applyPullEvent,
+  newPullProgress,
+  progressLine,
+  summaryLine,
+  type PullEvent,
+  type PullProgress
+} from '../specs/pull-progress'
 import {
   authconfig,
   type AuthConfig,
@@ -11,34 +27,61 @@ import {
   type PullRetry
 } from '../specs/pull-policy'
 import { engineMessage, statusOf } from './engine'
-import { sleepUnlessAborted } from './sleep'
+import { hostCredentials } from './host-credentials'
 
 export interface PullRequest {
   image: string
   registry: RegistryCredentials | null
   /** Field for messages, e.g. "services[0].image". */
   field: string
+  /** The Docker CLI config directory, for credentials when `registry` has none. */
+  dockerConfigDir?: string
+  /** `--platform` of the options: pulled for it, as `docker create --platform` would. */
+  platform?: string
 }
+
+const PROGRESS_INTERVAL_MS = 5000
 
 const AUTH_FAILURE =
   /unauthorized|authentication required|incorrect username or password|no basic auth credentials/i
 
+/** Pulls once, printing one progress line every PROGRESS_INTERVAL_MS while it runs. */
 async function pullOnce(
   docker: Docker,
-  image: string,
-  auth: AuthConfig | undefined,
+  req: { image: string; shown: string; auth: AuthConfig | undefined; platform?: string },
+  log: Logger,
   signal: AbortSignal
-): Promise<void> {
-  const stream = await docker.pull(image, { authconfig: auth, abortSignal: signal })
-  await new Promise<void>((resolve, reject) => {
-    // Progress events are summarized by the caller; an `error` event is a failed pull.
-    docker.modem.followProgress(stream, (err: Error | null, events: Array<{ error?: string }>) => {
-      const failed = events?.find(e => e.error !== undefined)
-      if (err) reject(err)
-      else if (failed) reject(new Error(failed.error))
-      else resolve()
+): Promise<PullProgress> {
+  const { image, shown, auth, platform } = req
+  const options = { authconfig: auth, abortSignal: signal, ...(platform ? { platform } : {}) }
+  const stream = await docker.pull(image, options)
+  const progress = newPullProgress()
+  let changed = false
+  const timer = setInterval(() => {
+    if (changed) log.info(progressLine(shown, progress))
+    changed = false
+  }, PROGRESS_INTERVAL_MS)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // An `error` event is a failed pull.
+      docker.modem.followProgress(
+        stream,
+        (err: Error | null, events: Array<{ error?: string }>) => {
+          const failed = events?.find(e => e.error !== undefined)
+          if (err) reject(err)
+          else if (failed) reject(new Error(failed.error))
+          else resolve()
+        },
+        (event: PullEvent) => {
+          applyPullEvent(progress, event)
+          changed = true
+        }
+      )
     })
-  })
+  } finally {
+    clearInterval(timer)
+  }
+  return progress
 }
 
 export async function existsLocally(docker: Docker, image: string): Promise<boolean> {
@@ -69,13 +112,24 @@ export async function pullImage(
     log.info(`Using ${req.image}: present locally, pinned by digest`)
     return
   }
-  const auth = authconfig(req.registry)
+  const auth =
+    authconfig(req.registry) ??
+    (req.dockerConfigDir === undefined
+      ? undefined
+      : await hostCredentials(req.dockerConfigDir, image, log, signal))
+  // Masked in everything the hook prints, should an engine message ever echo one.
+  for (const secret of [auth?.password, auth?.identitytoken]) if (secret) log.addMask(secret)
   const started = Date.now()
   let lastError: unknown
   for (let attempt = 1; attempt <= retry.attempts && !signal.aborted; attempt++) {
     try {
-      await pullOnce(docker, image, auth, signal)
-      log.info(`Pulled ${req.image} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      const progress = await pullOnce(
+        docker,
+        { image, shown: req.image, auth, platform: req.platform },
+        log,
+        signal
+      )
+      log.info(summaryLine(req.image, progress, (Date.now() - started) / 1000))
       return
     } catch (err) {
       lastError = err

@@ -3,9 +3,11 @@ import type Docker from 'dockerode'
 import { ConfigError, type HookContext } from '@container-hooks/hooklib'
 import type { JobPlan, PlannedContainer } from '../specs/job-plan'
 import { labels } from '../specs/labels'
+import { createContainer } from './containers'
 import { statusOf } from './engine'
 import { waitHealthy } from './health'
 import { pullImage } from './images'
+import { hasShell } from './image-shell'
 import { detectAlpine } from './os-release'
 
 export interface StartedContainer {
@@ -15,7 +17,7 @@ export interface StartedContainer {
 }
 
 export interface StartedJob {
-  container: (StartedContainer & { isAlpine: boolean }) | null
+  container: (StartedContainer & { isAlpine: boolean; shell: boolean }) | null
   services: StartedContainer[]
 }
 
@@ -66,6 +68,7 @@ export async function startJob(
   docker: Docker,
   plan: JobPlan,
   runnerName: string,
+  dockerConfigDir: string,
   deadline: number,
   ctx: HookContext
 ): Promise<StartedJob> {
@@ -76,7 +79,13 @@ export async function startJob(
   // Distinct images once each: a job often runs the same image twice.
   const pulls = new Map<string, Promise<void>>()
   const pulled = (c: PlannedContainer): Promise<void> => {
-    const req = { image: c.image, registry: c.registry, field: `${c.field}.image` }
+    const req = {
+      image: c.image,
+      registry: c.registry,
+      field: `${c.field}.image`,
+      dockerConfigDir,
+      platform: c.platform
+    }
     const pull = pulls.get(c.image) ?? pullImage(docker, req, ctx.log, ctx.signal)
     pulls.set(c.image, pull)
     return pull
@@ -84,13 +93,15 @@ export async function startJob(
   const creates = all.map(async c => {
     await pulled(c)
     ctx.signal.throwIfAborted()
-    const container = await docker.createContainer(c.create)
+    const container = await createContainer(docker, c.create, c.connect)
     // The archive API reads a created container: the job container's start need not be waited for.
-    const [isAlpine] = await Promise.all([
-      c === plan.container ? detectAlpine(container) : false,
+    const job = c === plan.container
+    const [isAlpine, shell] = await Promise.all([
+      job ? detectAlpine(container) : false,
+      job ? hasShell(container) : false,
       network.then(() => (ctx.signal.throwIfAborted(), container.start()))
     ])
-    return { id: container.id, description: c.description, isAlpine }
+    return { id: container.id, description: c.description, isAlpine, shell }
   })
   // A failure still waits for the network, so that the caller's cleanup finds it.
   const created = await settleAll(creates).finally(() => networkSettled)
@@ -99,7 +110,9 @@ export async function startJob(
     started
   )
   return {
-    container: plan.container ? { ...containers[0], isAlpine: created[0].isAlpine } : null,
+    container: plan.container
+      ? { ...containers[0], isAlpine: created[0].isAlpine, shell: created[0].shell }
+      : null,
     services: plan.container ? containers.slice(1) : containers
   }
 }

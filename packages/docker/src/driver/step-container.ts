@@ -2,7 +2,7 @@
 import { pipeline } from 'node:stream/promises'
 import type Docker from 'dockerode'
 import type { Logger } from '@container-hooks/hooklib'
-import { removeContainer } from './containers'
+import { createContainer, removeContainer } from './containers'
 import { demuxer } from './demux'
 
 const STOP_GRACE_SECONDS = 3
@@ -10,11 +10,12 @@ const STOP_GRACE_SECONDS = 3
 export async function runContainer(
   docker: Docker,
   options: Docker.ContainerCreateOptions,
+  networks: Array<{ network: string; endpoint: Record<string, unknown> }>,
   log: Logger,
   signal: AbortSignal
 ): Promise<number> {
   signal.throwIfAborted()
-  const container = await docker.createContainer(options)
+  const container = await createContainer(docker, options, networks)
   const onAbort = (): void => {
     log.info('Stopping the step container')
     container.stop({ t: STOP_GRACE_SECONDS }).catch(() => undefined)

@@ -5,10 +5,12 @@
 import type Docker from 'dockerode'
 import {
   classifyMount,
+  InputError,
   parsePortMapping,
-  type CreateOptions,
   type HookContainer
 } from '@container-hooks/hooklib'
+import { BUILTIN_NETWORK, endpoint } from './options/network-flags'
+import type { DockerOptions } from './options'
 
 export type ContainerRole = 'job' | 'service' | 'step'
 
@@ -17,13 +19,12 @@ export interface ContainerSpecInput {
   name: string
   image: string
   container: HookContainer
-  options: CreateOptions
+  /** The `options:` as docker create maps them (specs/options). */
+  options: DockerOptions
   labels: Record<string, string>
   /** The job network; undefined for a step of a job without prepare_job (state null). */
   network: string | undefined
   aliases: string[]
-  /** The hook's environment, for `-e NAME` without a value (docker copies it from the client). */
-  hostEnv: NodeJS.ProcessEnv
   /** Field prefix for error messages, e.g. "services[1]". */
   field: string
 }
@@ -35,31 +36,29 @@ const RUNNER_ENV: Record<string, string> = {
   CI: 'true'
 }
 
-// Networks on which the engine refuses network-scoped aliases.
-const BUILTIN_NETWORKS = new Set(['bridge', 'host', 'none', 'default'])
-
-const NS_PER_MS = 1e6
-
 type MountSpec = Docker.MountConfig[number]
 
+/**
+ * `-e`/`--env-file` (resolved as docker does), then the runner's variables: the runner's own
+ * order (`docker create <options> -e …`), so a variable in `env:` wins over one in `options:`.
+ */
 function envList(input: ContainerSpecInput): string[] {
-  const env = new Map<string, string>(input.role === 'service' ? [] : Object.entries(RUNNER_ENV))
-  for (const [name, value] of Object.entries(input.container.environmentVariables)) {
-    env.set(name, value)
-  }
-  for (const { name, value } of input.options.env) {
-    const resolved = value ?? input.hostEnv[name]
-    if (resolved !== undefined) env.set(name, resolved)
-  }
-  return [...env].map(([name, value]) => `${name}=${value}`)
+  const env = new Map<string, string>()
+  for (const entry of (input.options.body.Env as string[] | undefined) ?? [])
+    env.set(entry.split('=')[0], entry)
+  const runner = input.role === 'service' ? {} : RUNNER_ENV
+  const given = { ...runner, ...input.container.environmentVariables }
+  for (const [name, value] of Object.entries(given)) env.set(name, `${name}=${value}`)
+  return [...env.values()]
 }
 
 function command(
   input: ContainerSpecInput,
   args: string[]
 ): Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'Cmd'> {
-  const entrypoint = input.container.entryPoint ?? input.options.entrypoint
-  if (entrypoint) return { Entrypoint: [entrypoint], Cmd: args }
+  const fromOptions = input.options.body.Entrypoint as string[] | undefined
+  const entrypoint = input.container.entryPoint ? [input.container.entryPoint] : fromOptions
+  if (entrypoint) return { Entrypoint: entrypoint, Cmd: args }
   // The runner sends no entrypoint for the job container: keep it alive for the steps' execs.
   if (input.role === 'job') return { Entrypoint: ['tail'], Cmd: ['-f', '/dev/null'] }
   return args.length > 0 ? { Cmd: args } : {}
@@ -94,12 +93,13 @@ function mounts(input: ContainerSpecInput): Pick<Docker.HostConfig, 'Binds' | 'M
     // Binds (not Mounts) so a missing host directory is created, as `docker create -v` does.
     else binds.push(`${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`)
   }
-  binds.push(...input.options.volumes)
-  for (const m of input.options.mounts) {
-    const source = m.source ?? ''
-    if (m.type === 'volume' && source === '')
-      list.push(anonymousVolume(m.target, m.readOnly, input))
-    else list.push({ Type: m.type, Source: source, Target: m.target, ReadOnly: m.readOnly })
+  const host = input.options.body.HostConfig
+  binds.push(...((host.Binds as string[] | undefined) ?? []))
+  for (const m of (host.Mounts as MountSpec[] | undefined) ?? []) {
+    // An anonymous --mount volume is labelled like the hook's own, to be found if left behind.
+    const anonymous = m.Type === 'volume' && !m.Source
+    const options = { ...m.VolumeOptions, Labels: { ...m.VolumeOptions?.Labels, ...input.labels } }
+    list.push(anonymous ? { ...m, VolumeOptions: options as MountSpec['VolumeOptions'] } : m)
   }
   return { Binds: binds, Mounts: list }
 }
@@ -110,8 +110,11 @@ interface PortSpec {
 }
 
 function ports(input: ContainerSpecInput): PortSpec {
-  const exposed: Record<string, object> = {}
-  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {}
+  const { body } = input.options
+  const exposed: Record<string, object> = { ...(body.ExposedPorts as object | undefined) }
+  const bindings: PortSpec['PortBindings'] = structuredClone(
+    (body.HostConfig.PortBindings as PortSpec['PortBindings'] | undefined) ?? {}
+  )
   input.container.portMappings.forEach((raw, i) => {
     const p = parsePortMapping(raw, `${input.field}.portMappings[${i}]`)
     const key = `${p.containerPort}/${p.protocol}`
@@ -124,56 +127,45 @@ function ports(input: ContainerSpecInput): PortSpec {
   return { ExposedPorts: exposed, PortBindings: bindings }
 }
 
-function healthcheck(options: CreateOptions): Docker.HealthConfig | undefined {
-  const h = options.health
-  if (h.disabled) return { Test: ['NONE'] }
-  const ns = (ms: number | undefined): number | undefined =>
-    ms === undefined ? undefined : Math.round(ms * NS_PER_MS)
-  const config: Docker.HealthConfig = {
-    Test: h.cmd === undefined ? undefined : ['CMD-SHELL', h.cmd],
-    Interval: ns(h.intervalMs),
-    Timeout: ns(h.timeoutMs),
-    StartPeriod: ns(h.startPeriodMs),
-    Retries: h.retries
-  }
-  // Unset fields (and an unset Test) inherit the image's HEALTHCHECK, as with `docker create`.
-  return Object.values(config).some(v => v !== undefined) ? config : undefined
-}
-
-function resources(o: CreateOptions): Docker.HostConfig {
-  return {
-    NanoCpus: o.cpus === undefined ? undefined : Math.round(o.cpus * 1e9),
-    Memory: o.memoryBytes,
-    MemorySwap: o.memorySwapBytes,
-    ShmSize: o.shmSizeBytes,
-    Privileged: o.privileged || undefined,
-    CapAdd: o.capAdd.length > 0 ? o.capAdd : undefined,
-    CapDrop: o.capDrop.length > 0 ? o.capDrop : undefined,
-    Tmpfs: Object.keys(o.tmpfs).length > 0 ? o.tmpfs : undefined,
-    Ulimits:
-      o.ulimits.length > 0
-        ? o.ulimits.map(u => ({ Name: u.name, Soft: u.soft, Hard: u.hard }))
-        : undefined,
-    ExtraHosts: o.addHosts.length > 0 ? o.addHosts : undefined,
-    Init: o.init || undefined,
-    IpcMode: o.ipc,
-    PidMode: o.pid
-  }
-}
-
+/**
+ * The job network first, as the runner's `docker create --network <job network> <options>` has
+ * it: --network-alias, --ip, --ip6, --link and --link-local-ip apply to it. User-defined
+ * networks given with --network are joined after the create (see extraNetworks); host, none,
+ * bridge or container: can't be combined with the job network, for the runner neither.
+ */
 function networking(
   input: ContainerSpecInput
-): Pick<Docker.ContainerCreateOptions, 'NetworkingConfig'> {
-  const { network } = input
-  if (network === undefined) return {}
-  const aliases = BUILTIN_NETWORKS.has(network)
-    ? []
-    : [...input.aliases, ...input.options.networkAliases]
-  return {
-    NetworkingConfig: {
-      EndpointsConfig: { [network]: aliases.length > 0 ? { Aliases: aliases } : {} }
+): Pick<Docker.ContainerCreateOptions, 'NetworkingConfig'> & { NetworkMode?: string } {
+  const { network, options } = input
+  if (network === undefined) {
+    // No job network (a step of a job without one): the options' first network, as docker has it.
+    const [first] = options.attachments
+    const ep = first && endpoint(first, options.first)
+    if (!first) return {}
+    return {
+      NetworkMode: first.target,
+      NetworkingConfig: { EndpointsConfig: { [first.target]: ep ?? {} } }
     }
   }
+  const builtin = options.attachments.find(a => BUILTIN_NETWORK.test(a.target))
+  if (builtin)
+    throw new InputError(
+      `${input.field}.createOptions: --network "${builtin.target}" can't be combined with the job network ${network}, which the job's containers share (the runner's Docker refuses it too)`
+    )
+  const ep = BUILTIN_NETWORK.test(network)
+    ? {}
+    : (endpoint({ target: network, aliases: input.aliases }, options.first) ?? {})
+  return { NetworkMode: network, NetworkingConfig: { EndpointsConfig: { [network]: ep } } }
+}
+
+/** The --network networks besides the job network: connected between create and start. */
+export function extraNetworks(
+  input: Pick<ContainerSpecInput, 'network' | 'options'>
+): Array<{ network: string; endpoint: Record<string, unknown> }> {
+  const list = input.options.attachments.slice(input.network === undefined ? 1 : 0)
+  return list
+    .filter(a => a.target !== input.network)
+    .map(a => ({ network: a.target, endpoint: endpoint(a, undefined) ?? {} }))
 }
 
 /** `args` are the already re-tokenized entryPointArgs. */
@@ -183,23 +175,19 @@ export function containerCreateOptions(
 ): Docker.ContainerCreateOptions {
   const { options, container } = input
   const { ExposedPorts, PortBindings } = ports(input)
+  const { body, platform } = options
+  const { NetworkMode, ...network } = networking(input)
   return {
+    ...body,
     name: input.name,
     Image: input.image,
+    ...(platform ? { platform } : {}),
     ...command(input, args),
     Env: envList(input),
-    WorkingDir: options.workdir ?? container.workingDirectory ?? undefined,
-    User: options.user,
-    Hostname: options.hostname,
-    Labels: { ...options.labels, ...input.labels },
+    WorkingDir: (body.WorkingDir as string | undefined) ?? container.workingDirectory ?? undefined,
+    Labels: { ...(body.Labels as Record<string, string> | undefined), ...input.labels },
     ExposedPorts,
-    Healthcheck: healthcheck(options),
-    HostConfig: {
-      ...resources(options),
-      ...mounts(input),
-      PortBindings,
-      NetworkMode: input.network
-    },
-    ...networking(input)
+    HostConfig: { ...body.HostConfig, ...mounts(input), PortBindings, NetworkMode },
+    ...network
   }
 }

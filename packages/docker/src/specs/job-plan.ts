@@ -11,10 +11,11 @@ import {
   type PrepareJobArgs,
   type RegistryCredentials
 } from '@container-hooks/hooklib'
-import { containerCreateOptions, type ContainerRole } from './container-spec'
+import { containerCreateOptions, extraNetworks, type ContainerRole } from './container-spec'
 import { LABEL_ALIAS, LABEL_IMAGE, labels } from './labels'
 import { jobContainerName, networkName, serviceContainerName } from './names'
-import { dockerCreateOptions } from './options'
+import { dockerOptions, type OptionsContext } from './options'
+import { ignoredWarning } from './options/ignored-flags'
 
 export interface PlannedContainer {
   role: ContainerRole
@@ -25,6 +26,12 @@ export interface PlannedContainer {
   alias: string | null
   field: string
   create: Docker.ContainerCreateOptions
+  /** --network networks joined after the create. */
+  connect: Array<{ network: string; endpoint: Record<string, unknown> }>
+  /** One line naming the ignored options (--rm, -d, …), if any. */
+  warning?: string
+  /** `--platform`: the image is pulled for it. */
+  platform?: string
 }
 
 export interface JobPlan {
@@ -40,6 +47,10 @@ export interface PlanContext {
   /** ACTIONS_RUNNER_NETWORK_DRIVER: an existing network to join. */
   existingNetwork: string | undefined
   hostEnv: NodeJS.ProcessEnv
+  /** Reads --env-file, --label-file and seccomp profiles, as the Docker CLI does. */
+  readFile: OptionsContext['readFile']
+  /** config.json's proxy variables, added to each container as `docker create` adds them. */
+  proxies?: Record<string, string>
 }
 
 function imageOf(c: HookContainer, field: string): string {
@@ -67,30 +78,47 @@ export function planJob(args: PrepareJobArgs, ctx: PlanContext): JobPlan {
       [LABEL_IMAGE]: image
     }
     if (alias !== null) containerLabels[LABEL_ALIAS] = alias
-    const create = containerCreateOptions(
-      {
-        role,
-        name,
-        image,
-        container: c,
-        options: dockerCreateOptions(c.createOptions, `${field}.createOptions`),
-        labels: containerLabels,
-        network,
-        aliases: alias === null ? [] : [alias],
-        hostEnv: ctx.hostEnv,
-        field
-      },
-      joinRunnerArgs(c.entryPointArgs ?? [])
-    )
+    const optionsField = `${field}.createOptions`
+    const options = dockerOptions(c.createOptions, optionsField, {
+      env: ctx.hostEnv,
+      readFile: ctx.readFile,
+      proxies: ctx.proxies
+    })
+    const input = {
+      role,
+      name,
+      image,
+      container: c,
+      options,
+      labels: containerLabels,
+      network,
+      aliases: alias === null ? [] : [alias],
+      field
+    }
+    const create = containerCreateOptions(input, joinRunnerArgs(c.entryPointArgs ?? []))
+    const warning =
+      options.ignored.length > 0 ? ignoredWarning(optionsField, options.ignored) : undefined
     const description =
       role === 'job' ? `job container (${image})` : `service "${alias}" (${image})`
-    return { role, image, registry: c.registry, description, alias, field, create }
+    const connect = extraNetworks(input)
+    return {
+      role,
+      image,
+      registry: c.registry,
+      description,
+      alias,
+      field,
+      create,
+      connect,
+      warning,
+      platform: options.platform
+    }
   }
-  const aliases = serviceAliases(args.services.map((s, i) => imageOf(s, `services[${i}]`)))
+  const aliases = serviceAliases(args.services.map((s, i) => imageOf(s, `args.services[${i}]`)))
   return {
     jobId: ctx.jobId,
     network: { name: network, owned: ctx.existingNetwork === undefined },
-    container: args.container === null ? null : plan(args.container, 'job', 'container', null),
-    services: args.services.map((s, i) => plan(s, 'service', `services[${i}]`, aliases[i]))
+    container: args.container === null ? null : plan(args.container, 'job', 'args.container', null),
+    services: args.services.map((s, i) => plan(s, 'service', `args.services[${i}]`, aliases[i]))
   }
 }

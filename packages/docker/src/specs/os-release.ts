@@ -12,13 +12,21 @@ function field(header: Buffer, offset: number, length: number): string {
 }
 
 export function firstTarEntry(archive: Buffer): TarEntry {
-  if (archive.length < BLOCK) return { kind: 'other' }
-  const header = archive.subarray(0, BLOCK)
-  const type = field(header, 156, 1)
-  if (type === '2') return { kind: 'symlink', target: field(header, 157, 100) }
-  if (type !== '0' && type !== '') return { kind: 'other' }
-  const size = parseInt(field(header, 124, 12).trim() || '0', 8)
-  return { kind: 'file', content: archive.subarray(BLOCK, BLOCK + size).toString('utf8') }
+  if (archive.length >= BLOCK && field(archive, 156, 1) === '2')
+    return { kind: 'symlink', target: field(archive, 157, 100) }
+  const content = firstTarFile(archive)
+  return content === undefined
+    ? { kind: 'other' }
+    : { kind: 'file', content: content.toString('utf8') }
+}
+
+/** The content of the archive's first entry when it is a regular file. */
+export function firstTarFile(archive: Buffer): Buffer | undefined {
+  if (archive.length < BLOCK) return undefined
+  const type = field(archive, 156, 1)
+  if (type !== '0' && type !== '') return undefined
+  const size = parseInt(field(archive, 124, 12).trim() || '0', 8)
+  return archive.subarray(BLOCK, BLOCK + size)
 }
 
 /** `ID=alpine` (quoted or not) in an os-release file. */

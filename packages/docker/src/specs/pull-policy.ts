@@ -8,6 +8,8 @@ export interface AuthConfig {
   username: string
   password: string
   serveraddress: string
+  /** An OAuth refresh token some registries (and credential helpers) use instead of a password. */
+  identitytoken?: string
 }
 
 export interface PullRetry {

@@ -21,7 +21,8 @@ export function prepareResponse(plan: JobPlan, started: StartedJob): PrepareJobR
         ? {
             id: started.container.id,
             image: plan.container.image,
-            path: pathOf(started.container.env)
+            path: pathOf(started.container.env),
+            shell: started.container.shell
           }
         : null,
     services: plan.services.map((s, i) => ({

@@ -12,7 +12,7 @@ import {
 } from '../support/hook'
 import { BUSYBOX, container, runnerSplit, SERVICE, workDir } from '../support/inputs'
 
-/** The runner's container-step input: workspace, file commands and temp mounted per protocol.md. */
+/** The runner's container-step input: workspace, file commands and temp mounted per docs/protocol.md. */
 function stepArgs(
   dirs: ReturnType<typeof workDir>,
   overrides: Partial<HookContainer>

@@ -37,7 +37,7 @@ describe('bad input and a broken environment', () => {
     await expectOneError(
       run,
       runner,
-      /Could not pull services\[0\]\.image "container-hooks-test\/does-not-exist:1" after 3 attempts/
+      /Could not pull args\.services\[0\]\.image "container-hooks-test\/does-not-exist:1" after 3 attempts/
     )
   })
 
@@ -73,15 +73,33 @@ describe('bad input and a broken environment', () => {
     await expectOneError(run, runner, /services\[0\]\.portMappings\[0\].*"80:abc"/)
   })
 
-  it('an unsupported create option, naming it', async () => {
+  it('an unknown create option, naming it', async () => {
     const runner = uniqueRunner('bad-option')
     const run = await runHook(
       'prepare_job',
-      { container: container(BUSYBOX, { createOptions: '--cpus 1 --gpus all' }), services: [] },
+      { container: container(BUSYBOX, { createOptions: '--cpus 1 --bogus all' }), services: [] },
       null,
       runner
     )
-    await expectOneError(run, runner, /container\.createOptions: unsupported option --gpus/)
+    await expectOneError(
+      run,
+      runner,
+      /container\.createOptions: unknown flag --bogus \(not a flag of docker create\)/
+    )
+  })
+
+  it('a malformed option value, naming the flag and the value', async () => {
+    const runner = uniqueRunner('bad-option-value')
+    const run = await runHook(
+      'prepare_job',
+      {
+        container: container(BUSYBOX),
+        services: [container(BUSYBOX, { createOptions: '-m 12q' })]
+      },
+      null,
+      runner
+    )
+    await expectOneError(run, runner, /services\[0\]\.createOptions: --memory "12q": not a size/)
   })
 
   it('an invalid configuration variable, naming it', async () => {

@@ -1,4 +1,7 @@
-/** Runs the bundled hook like the runner does: Node 24, one JSON line on stdin, a response file. */
+/**
+ * Runs the bundled hook like the runner does: the runner's Node, one JSON line on stdin, a
+ * response file.
+ */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -6,14 +9,28 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Docker from 'dockerode'
 import type { Command, HookState } from '@container-hooks/hooklib'
+import { jobContainer } from './inputs'
 
 export const BUNDLE = resolve(__dirname, '../../dist/index.js')
 
-export function node24(): string {
-  const node = process.env.HOOKS_NODE24
+/** The runner's Node 20 or Node 24 (pinned by scripts/node, exported by test/global-setup.ts). */
+export function runnerNode(major: 20 | 24): string {
+  const node = process.env[`HOOKS_NODE${major}`]
   if (!node)
-    throw new Error('HOOKS_NODE24 is not set: test/global-setup.ts did not run scripts/infra/env')
+    throw new Error(
+      `HOOKS_NODE${major} is not set: test/global-setup.ts did not run scripts/infra/env`
+    )
   return node
+}
+
+/**
+ * The Node this run of the suite gives the hook, picked as the runner picks it: Node 20, or
+ * Node 24 with ACTIONS_RUNNER_FORCED_INTERNAL_NODE_VERSION=node24. scripts/test-all runs the
+ * suite both ways.
+ */
+export function hookNode(): string {
+  const forced = process.env.ACTIONS_RUNNER_FORCED_INTERNAL_NODE_VERSION
+  return runnerNode(forced === 'node24' ? 24 : 20)
 }
 
 export interface HookRun {
@@ -30,6 +47,8 @@ export interface HookRun {
 
 export interface HookRunOptions {
   env?: Record<string, string>
+  /** The Node that runs the hook; default hookNode(). */
+  node?: string
   /** Sends `cancelSignal` after this many ms (the runner's cancel). */
   cancelAfterMs?: number
   /**
@@ -37,10 +56,20 @@ export interface HookRunOptions {
    * of the step, however slow the machine is.
    */
   cancelWhen?: (stdout: () => string) => Promise<void>
+  /**
+   * Runs alongside the hook, given its output so far (a proxy cut at a known point of the
+   * step); a failure kills the hook and is added to its stderr.
+   */
+  during?: (stdout: () => string) => Promise<void>
   /** Default SIGINT, what the runner sends first; SIGTERM follows 7.5 s later. */
   cancelSignal?: 'SIGINT' | 'SIGTERM'
   /** Raw stdin instead of the JSON line (malformed input tests). */
   stdin?: string
+  /**
+   * SIGKILLs the hook after this many ms and says so on its stderr: a test of many runs names
+   * the run that hung instead of running into jest's timeout.
+   */
+  killAfterMs?: number
 }
 
 /** A runner name unique to one test, so parallel test files never clean up each other. */
@@ -58,7 +87,7 @@ export function runHook(
   const dir = mkdtempSync(join(tmpdir(), 'docker-hook-'))
   const responseFile = join(dir, 'response.json')
   writeFileSync(responseFile, '')
-  const child = spawn(node24(), [BUNDLE], {
+  const child = spawn(options.node ?? hookNode(), [BUNDLE], {
     env: { ...process.env, RUNNER_NAME: runnerName, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe']
   })
@@ -74,15 +103,30 @@ export function runHook(
     child.kill(options.cancelSignal ?? 'SIGINT')
   }
   if (options.cancelAfterMs !== undefined) setTimeout(cancel, options.cancelAfterMs)
+  const killAfterMs = options.killAfterMs
+  const killer =
+    killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stderr += `the hook did not end within ${killAfterMs} ms: killed\n`
+          child.kill('SIGKILL')
+        }, killAfterMs)
   options
     .cancelWhen?.(() => stdout)
     .then(cancel, (err: unknown) => {
       child.kill('SIGKILL')
       stderr += `cancelWhen failed: ${String(err)}\n`
     })
+  options
+    .during?.(() => stdout)
+    .catch((err: unknown) => {
+      child.kill('SIGKILL')
+      stderr += `during failed: ${String(err)}\n`
+    })
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject)
     child.on('close', code => {
+      clearTimeout(killer)
       const text = readFileSync(responseFile, 'utf8')
       resolvePromise({
         code,
@@ -139,6 +183,14 @@ export async function existingVolumes(names: string[]): Promise<string[]> {
 }
 
 /** prepare_job, then `fn`; cleanup_job always runs, and afterwards nothing may be left. */
+/** prepare_job of the busybox job container with `work` at /__w; its state, once it succeeded. */
+export async function prepareJob(runnerName: string, work: string): Promise<HookState> {
+  const args = { container: jobContainer(work), services: [] }
+  const prepared = await runHook('prepare_job', args, null, runnerName)
+  expect(prepared.errors).toEqual([])
+  return prepared.response!.state!
+}
+
 export async function withJob(
   args: unknown,
   runnerName: string,

@@ -1,4 +1,4 @@
-/** Runner-shaped inputs (protocol.md §3), with the nulls the runner really sends. */
+/** Runner-shaped inputs (docs/protocol.md), with the nulls the runner really sends. */
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -15,8 +15,24 @@ describe('loadConfig', () => {
       engine: { kind: 'unix', socketPath: '/var/run/docker.sock' },
       engineUrl: 'unix:///var/run/docker.sock',
       apiVersion: undefined,
-      debug: { mode: 'never', image: 'busybox:1.37' }
+      debug: { mode: 'never', image: 'busybox:1.37' },
+      dockerConfigDir: '/root/.docker',
+      reconnectMs: 120000
     })
+  })
+
+  it('bounds a reconnect by its own variable, else the heartbeat deadline', () => {
+    const own = 'ACTIONS_RUNNER_CONTAINER_HOOKS_DOCKER_RECONNECT_SECONDS'
+    expect(loadConfig({ [own]: '30' }).reconnectMs).toBe(30000)
+    expect(loadConfig({ ACTIONS_RUNNER_HEARTBEAT_DEADLINE_MS: '61000' }).reconnectMs).toBe(61000)
+    expect(() => loadConfig({ [own]: 'never' })).toThrow(own)
+  })
+
+  it('finds the Docker CLI config in DOCKER_CONFIG, else $HOME/.docker', () => {
+    expect(loadConfig({ HOME: '/home/u' }).dockerConfigDir).toBe('/home/u/.docker')
+    expect(loadConfig({ HOME: '/home/u', DOCKER_CONFIG: '/etc/dc' }).dockerConfigDir).toBe(
+      '/etc/dc'
+    )
   })
 
   it('reads every variable', () => {

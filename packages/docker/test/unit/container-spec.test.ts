@@ -1,16 +1,24 @@
+import type { HookContainer } from '@container-hooks/hooklib'
 import {
-  emptyCreateOptions,
-  type CreateOptions,
-  type HookContainer
-} from '@container-hooks/hooklib'
-import { containerCreateOptions, type ContainerSpecInput } from '../../src/specs/container-spec'
-import { dockerCreateOptions } from '../../src/specs/options'
+  containerCreateOptions,
+  extraNetworks,
+  type ContainerSpecInput
+} from '../../src/specs/container-spec'
+import { dockerOptions, type DockerOptions } from '../../src/specs/options'
+
+const dockerCreateOptions = (raw: string | null, field: string): DockerOptions =>
+  dockerOptions(raw, field, {
+    env: { FROM_HOST: 'h' },
+    readFile: () => {
+      throw new Error('no files here')
+    }
+  })
 import { container } from '../support/inputs'
 
 function input(
   role: ContainerSpecInput['role'],
   c: HookContainer,
-  options: CreateOptions = emptyCreateOptions()
+  options: DockerOptions = dockerCreateOptions(null, 'o')
 ): ContainerSpecInput {
   return {
     role,
@@ -21,7 +29,6 @@ function input(
     labels: { mine: '1' },
     network: 'net',
     aliases: ['redis'],
-    hostEnv: { FROM_HOST: 'h' },
     field: 'container'
   }
 }
@@ -80,15 +87,16 @@ describe('containerCreateOptions', () => {
       'o'
     )
     const spec = containerCreateOptions(input('service', c, options), [])
-    expect(spec.Env).toEqual(['A=1', 'HOME=/root', 'B=2', 'FROM_HOST=h'])
+    // `-e NAME` unset on the client stays a bare NAME, as docker create sends it.
+    expect(spec.Env).toEqual(['B=2', 'FROM_HOST=h', 'MISSING', 'A=1', 'HOME=/root'])
     expect(spec.HostConfig?.Binds).toEqual(['/host:/ctr:ro', 'data:/data', '/x:/y'])
     // Anonymous volumes carry the container's labels (cleanup finds them); named ones do not.
     const labelled = { Labels: { mine: '1' } }
     expect(spec.HostConfig?.Mounts).toEqual([
       { Type: 'volume', Source: '', Target: '/anon', ReadOnly: false, VolumeOptions: labelled },
-      { Type: 'tmpfs', Source: '', Target: '/t', ReadOnly: false },
-      { Type: 'volume', Source: '', Target: '/v', ReadOnly: true, VolumeOptions: labelled },
-      { Type: 'volume', Source: 'keep', Target: '/k', ReadOnly: false }
+      { Type: 'tmpfs', Target: '/t' },
+      { Type: 'volume', Target: '/v', ReadOnly: true, VolumeOptions: labelled },
+      { Type: 'volume', Source: 'keep', Target: '/k' }
     ])
     expect(spec.ExposedPorts).toEqual({ '6379/tcp': {}, '80/udp': {} })
     expect(spec.HostConfig?.PortBindings).toEqual({
@@ -183,12 +191,82 @@ describe('containerCreateOptions', () => {
   })
 })
 
-describe('dockerCreateOptions', () => {
-  it('rejects unsupported flags naming them', () => {
-    expect(() =>
-      dockerCreateOptions('--rm --gpus all --cpus 1', 'services[2].createOptions')
-    ).toThrow(
-      /^services\[2\]\.createOptions: unsupported options --rm, --gpus in "--rm --gpus all --cpus 1"\. Supported: /
+it('lets env: win over options -e for the same variable, as the runner does', () => {
+  const c = container('a', { environmentVariables: { X: 'from-env' } })
+  const spec = containerCreateOptions(
+    input('job', c, dockerCreateOptions('-e X=opt -e Y=1 -e CI=0', 'o')),
+    []
+  )
+  expect(spec.Env).toEqual([
+    'X=from-env',
+    'Y=1',
+    'CI=true',
+    'HOME=/github/home',
+    'GITHUB_ACTIONS=true'
+  ])
+})
+
+describe('options with the job network', () => {
+  const net = (raw: string): Record<string, unknown> =>
+    containerCreateOptions(input('service', container('a'), dockerCreateOptions(raw, 'o')), [])
+      .NetworkingConfig?.EndpointsConfig ?? {}
+
+  it('gives --network-alias, --ip and --link to the job network, after the service alias', () => {
+    expect(net('--network-alias db --ip 10.0.0.9 --link other')).toEqual({
+      net: { Aliases: ['redis', 'db'], Links: ['other'], IPAMConfig: { IPv4Address: '10.0.0.9' } }
+    })
+  })
+
+  it('joins a user-defined --network after the create, with its own aliases', () => {
+    const i = input(
+      'service',
+      container('a'),
+      dockerCreateOptions('--network name=extra,alias=x', 'o')
+    )
+    expect(containerCreateOptions(i, []).HostConfig?.NetworkMode).toBe('net')
+    expect(extraNetworks(i)).toEqual([{ network: 'extra', endpoint: { Aliases: ['x'] } }])
+  })
+
+  it('refuses --network host next to the job network, naming the field', () => {
+    expect(() => net('--network host')).toThrow(
+      'container.createOptions: --network "host" can\'t be combined with the job network net'
+    )
+  })
+
+  it('maps --gpus all to the DeviceRequests docker create sends', () => {
+    const spec = containerCreateOptions(
+      input('job', container('a'), dockerCreateOptions('--gpus all', 'o')),
+      []
+    )
+    expect(spec.HostConfig).toMatchObject({
+      DeviceRequests: [
+        { Driver: '', Count: -1, DeviceIDs: null, Capabilities: [['gpu']], Options: {} }
+      ]
+    })
+  })
+})
+
+describe('dockerOptions', () => {
+  it('names the flags it ignores, once', () => {
+    expect(dockerCreateOptions('--rm -it --name x -d --restart always', 'o').ignored).toEqual([
+      '--rm',
+      '-i/--interactive',
+      '-t/--tty',
+      '--name',
+      '-d/--detach',
+      '--restart'
+    ])
+  })
+
+  it('refuses a flag docker create does not have, naming it', () => {
+    expect(() => dockerCreateOptions('--cpus 1 --bogus', 'services[2].createOptions')).toThrow(
+      'services[2].createOptions: unknown flag --bogus (not a flag of docker create) in "--cpus 1 --bogus"'
+    )
+  })
+
+  it('refuses a stray word, which docker would take for the image', () => {
+    expect(() => dockerCreateOptions('--cpus 1 alpine', 'o')).toThrow(
+      'o: unexpected word "alpine" (docker create would take it for the image)'
     )
   })
 })

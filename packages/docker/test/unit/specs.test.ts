@@ -1,13 +1,21 @@
 import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { InputError } from '@container-hooks/hooklib'
+import { InputError, STEP_MARKER as EXEC_MARKER } from '@container-hooks/hooklib'
 import { demuxer } from '../../src/driver/demux'
-import { EXEC_MARKER, killExecCommand, scriptExecOptions } from '../../src/specs/exec-spec'
+import {
+  endTrailer,
+  killExecCommand,
+  indexFile,
+  pruneCommand,
+  scriptExecOptions,
+  segmentFile,
+  statusFile
+} from '../../src/specs/exec-spec'
 import { planJob } from '../../src/specs/job-plan'
 import { buildTag, runnerJobId, withDefaultTag } from '../../src/specs/names'
 import { firstTarEntry, isAlpineRelease } from '../../src/specs/os-release'
 import { publishedPorts } from '../../src/specs/ports'
-import { readState } from '../../src/specs/state'
+import { readState, readStateForCleanup } from '../../src/specs/state'
 import { container, script } from '../support/inputs'
 
 describe('scriptExecOptions', () => {
@@ -38,6 +46,23 @@ describe('scriptExecOptions', () => {
     )
     expect(own.Env).toContain('PATH=/p:/mine')
     expect(scriptExecOptions(script([]), '/c', 'm').Env).toEqual([`${EXEC_MARKER}=m`])
+  })
+
+  it('runs the step under the sh wrapper that spools its output, when there is sh', () => {
+    const options = scriptExecOptions(script(['-e', '/a.sh']), '/c', 'm1', true)
+    expect(options.Cmd.slice(0, 2)).toEqual(['sh', '-c'])
+    expect(options.Cmd.slice(3)).toEqual(['sh', 'sh', '-e', '/a.sh'])
+    expect(options.Cmd[2]).toContain(`d=/tmp/.container-hooks/$${EXEC_MARKER}`)
+    expect(statusFile('m1')).toBe('/tmp/.container-hooks/m1/status')
+    expect(segmentFile('m1', 'err', 2)).toBe('/tmp/.container-hooks/m1/err.2')
+    expect(indexFile('m1', 'out')).toBe('/tmp/.container-hooks/m1/out.idx')
+  })
+
+  it('prunes only the segments that end within what the hook has', () => {
+    const [sh, flag, body] = pruneCommand('m1', 'out', 1000)
+    expect([sh, flag]).toEqual(['sh', '-c'])
+    expect(body).toContain('[ "$end" -le 1000 ] && rm -f "$d/out.$n"')
+    expect(body).toContain('< "$d/out.idx"')
   })
 
   it('kills by marker with a plain sh script', () => {
@@ -121,13 +146,31 @@ describe('readState', () => {
     }
     expect(readState(state)).toEqual(state)
     expect(readState(null)).toBeNull()
-    expect(readState({ docker: 2 })).toBeNull()
-    expect(readState({ ...state, jobId: '../etc' })).toBeNull()
+    expect(() => readState({ docker: 2 })).toThrow(
+      'Invalid hook input: state.docker: expected one of 1, got 2 (and 4 more); it is not the state this hook saved'
+    )
+    expect(() => readState({ ...state, jobId: '../etc' })).toThrow('state.jobId')
+    expect(() => readState({ ...state, extra: 1 })).toThrow('state: unknown field "extra"')
+  })
+
+  it('is ignored with one warning by cleanup_job', () => {
+    const warnings: string[] = []
+    expect(readStateForCleanup({ docker: 2 }, { warning: m => warnings.push(m) })).toBeNull()
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      /^Ignored the saved state \(state\.docker: .*\); cleaning up by label$/
+    )
   })
 })
 
 describe('planJob', () => {
-  const ctx = { jobId: 'abcdefabcdef', runnerName: 'r', existingNetwork: undefined, hostEnv: {} }
+  const ctx = {
+    jobId: 'abcdefabcdef',
+    runnerName: 'r',
+    existingNetwork: undefined,
+    hostEnv: {},
+    readFile: () => ''
+  }
 
   it('plans a network, the job container and aliased services in input order', () => {
     const plan = planJob(
@@ -169,7 +212,7 @@ describe('planJob', () => {
         { container: container('a'), services: [container('b', { createOptions: '--bogus' })] },
         ctx
       )
-    ).toThrow('services[0].createOptions: unsupported option --bogus')
+    ).toThrow('services[0].createOptions: unknown flag --bogus')
   })
 })
 
@@ -203,5 +246,52 @@ describe('demuxer', () => {
     const done = pipeline(source, demuxer(new PassThrough(), new PassThrough()))
     source.end(frame(1, 'truncated').subarray(0, 12))
     await expect(done).rejects.toThrow('ended inside a frame')
+  })
+
+  it('waits for one drain per blocked stream, not one per frame, and counts what it passed on', async () => {
+    // A stdout that is always full: every write asks for a drain.
+    const out = new PassThrough({ highWaterMark: 1 })
+    const chunks: string[] = []
+    const many = Buffer.concat(Array.from({ length: 50 }, (_, i) => frame(1, `line ${i}\n`)))
+    const source = new PassThrough()
+    const delivered = { out: 0, err: 0 }
+    const done = pipeline(source, demuxer(out, new PassThrough(), { delivered }))
+    source.end(Buffer.concat([many, frame(2, 'e')]))
+    await new Promise(resolve => setImmediate(resolve))
+    expect(out.listenerCount('drain')).toBeLessThanOrEqual(1)
+    out.on('data', (d: Buffer) => chunks.push(d.toString()))
+    await done
+    expect(chunks.join('')).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''))
+    expect(delivered).toEqual({ out: many.length - 50 * 8, err: 1 })
+  })
+
+  it('strips the end trailer from stderr and marks the stream complete, even split across frames', async () => {
+    const trailer = endTrailer('m1')
+    const err = new PassThrough()
+    const errText: string[] = []
+    err.on('data', (d: Buffer) => errText.push(d.toString('latin1')))
+    const delivered = { out: 0, err: 0 }
+    const source = new PassThrough()
+    const done = pipeline(source, demuxer(new PassThrough(), err, { delivered, trailer }))
+    const last = Buffer.concat([Buffer.from('warn\n'), trailer.subarray(0, 10)]).toString('latin1')
+    source.write(frame(2, 'a\0b\n'))
+    source.write(frame(2, last))
+    source.end(frame(2, trailer.subarray(10).toString('latin1')))
+    await done
+    expect(errText.join('')).toBe('a\0b\nwarn\n')
+    expect(delivered).toEqual({ out: 0, err: 9, complete: true })
+  })
+
+  it('leaves a stream without the whole trailer incomplete, its possible start undelivered', async () => {
+    const trailer = endTrailer('m1')
+    const delivered = { out: 0, err: 0 }
+    const source = new PassThrough()
+    const done = pipeline(
+      source,
+      demuxer(new PassThrough(), new PassThrough(), { delivered, trailer })
+    )
+    source.end(frame(2, `x${trailer.subarray(0, 5).toString('latin1')}`))
+    await done
+    expect(delivered).toEqual({ out: 0, err: 1 })
   })
 })

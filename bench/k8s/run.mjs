@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Kubernetes hook benchmarks, measured side by side in one run (interleaved with their raw
-// baselines) on the local cluster, as the minimal-Role account, printing ratios against the
+// baselines) on the local cluster, as the minimal-Role account, on the runner's Node 20 and
+// Node 24 (each hook figure against `node -e 0` of the same Node), printing ratios against the
 // targets in docs/benchmarks.md. From the repo root, after scripts/k8s/up and npm run build:
-//   eval "$(scripts/k8s/env)"; "$(scripts/node24)" bench/k8s/run.mjs [--runs N] [--files N]
+//   eval "$(scripts/k8s/env)"; node bench/k8s/run.mjs [--runs N] [--files N]
 //     [--only volume|cold|copy]
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -10,14 +11,22 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { core, createPod, k8s, kc, NS, sleep } from '../lib/k8s.mjs'
-import { median, ms, nodeZero, now, numberArg, root } from '../lib/measure.mjs'
+import {
+  BUSYBOX,
+  core,
+  createPod,
+  jobContainer as container,
+  k8s,
+  kc,
+  NS,
+  sleep
+} from '../lib/k8s.mjs'
+import { median, ms, nodeZero, now, numberArg, root, runnerNodes } from '../lib/measure.mjs'
 
 const RUNS = numberArg('--runs', 7)
 const FILES = numberArg('--files', 25_781)
-const NODE = process.execPath
+const NODES = runnerNodes()
 const HOOK = join(root, 'packages/k8s/dist/index.js')
-const BUSYBOX = 'container-hooks-test/busybox:1'
 
 function layout(dir) {
   for (const d of [
@@ -33,11 +42,11 @@ function layout(dir) {
   return dir
 }
 
-function hook(command, args, state, work, env = {}) {
+function hook(command, args, state, work, env = {}, node = NODES[0].path) {
   const responseFile = join(work, '_temp', `${randomBytes(4).toString('hex')}.json`)
   writeFileSync(responseFile, '')
   const t0 = now()
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', NODE, HOOK], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', node, HOOK], {
     input: JSON.stringify({ command, responseFile, args, state }) + '\n',
     env: { ...process.env, ...env },
     maxBuffer: 64 * 1024 * 1024
@@ -51,22 +60,6 @@ function hook(command, args, state, work, env = {}) {
   return { elapsed, stdout, rssMb: rssKb / 1024, response: text ? JSON.parse(text) : null }
 }
 
-const container = (work, extra = {}) => ({
-  image: BUSYBOX,
-  dockerfile: null,
-  entryPoint: null,
-  entryPointArgs: [],
-  workingDirectory: '/__w/repo/repo',
-  createOptions: null,
-  registry: null,
-  environmentVariables: { HOME: '/github/home' },
-  portMappings: [],
-  systemMountVolumes: [
-    { userProvidedValue: null, sourceVolumePath: work, targetVolumePath: '/__w', readOnly: false }
-  ],
-  userMountVolumes: [],
-  ...extra
-})
 const trueStep = {
   entryPoint: 'true',
   entryPointArgs: [],
@@ -76,7 +69,7 @@ const trueStep = {
 }
 
 // A fake API server: the time from spawning the bundle to its first request is its cold start.
-async function coldStarts(runs) {
+async function coldStarts(runs, node) {
   let firstRequest
   const server = createServer((req, res) => {
     firstRequest ??= now()
@@ -109,7 +102,7 @@ async function coldStarts(runs) {
   for (let i = 0; i < runs; i++) {
     firstRequest = undefined
     const t0 = now()
-    const child = spawn(NODE, [HOOK], {
+    const child = spawn(node, [HOOK], {
       env: { ...process.env, KUBECONFIG: kubeconfig, ACTIONS_RUNNER_POD_NAME: 'bench' },
       stdio: ['pipe', 'ignore', 'ignore']
     })
@@ -246,119 +239,179 @@ function makeTree(dir, files) {
 
 const copyMs = (stdout, pattern) => Number(new RegExp(pattern).exec(stdout)?.[1] ?? NaN)
 const rows = []
-const report = (what, ours, raw, target, ok) => {
-  rows.push({ what, ours, raw, target, ok })
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${ours}  vs  ${raw}  (target ${target})`)
+/**
+ * One figure on both Nodes: `cells` maps each Node's name to { ours, raw, ok } (what the hook
+ * measured, its baseline, whether the target held on that Node).
+ */
+const report = (what, cells, target) => {
+  rows.push({ what, cells, target })
+  for (const [node, c] of Object.entries(cells))
+    console.log(
+      `${c.ok ? 'PASS' : 'FAIL'}  ${what} on ${node}: ${c.ours}  vs  ${c.raw}  (target ${target})`
+    )
 }
+const byNode = fn => Object.fromEntries(NODES.map(n => [n.name, fn(n)]))
 const f = x => `${x.toFixed(0)} ms`
 
-// Volume mode: prepare_job, script step, RSS.
+/** A job on `node`: prepare_job, three `true` steps each beside its raw baselines, cleanup_job. */
+async function volumeJob(node, volWork, s) {
+  const prepared = hook(
+    'prepare_job',
+    { container: container(volWork), services: [] },
+    null,
+    volWork,
+    {},
+    node.path
+  )
+  s.prepares.push(prepared.elapsed)
+  const state = prepared.response.state
+  for (let j = 0; j < 3; j++) {
+    s.zeros.push(nodeZero(node.path))
+    s.rawExecs.push(await rawExec(state.pod, ['true']))
+    s.kubectlExecs.push(rawKubectlExec(state.pod, ['true']))
+    const step = hook('run_script_step', trueStep, state, volWork, {}, node.path)
+    s.steps.push(step.elapsed)
+    s.rss.push(step.rssMb)
+  }
+  s.helperRss.push(helperPeakMb(state.pod))
+  hook('cleanup_job', {}, state, volWork, {}, node.path)
+}
+
+// Volume mode: prepare_job, script step, RSS; each round a job on each Node beside one raw pod.
 async function volumeMode() {
   const volWork = layout(process.env.HOOKS_K8S_WORK_DIR)
   hook('cleanup_job', {}, null, volWork)
-  const prepares = []
   const raws = []
-  const steps = []
-  const rawExecs = []
-  const kubectlExecs = []
-  const zeros = []
-  const rss = []
-  const helperRss = []
+  const per = byNode(() => ({
+    prepares: [],
+    steps: [],
+    rawExecs: [],
+    kubectlExecs: [],
+    zeros: [],
+    rss: [],
+    helperRss: []
+  }))
   for (let i = 0; i < RUNS; i++) {
     const raw = await rawPod()
     raws.push(raw.elapsed)
-    const prepared = hook(
-      'prepare_job',
-      { container: container(volWork), services: [] },
-      null,
-      volWork
-    )
-    prepares.push(prepared.elapsed)
-    const state = prepared.response.state
-    for (let j = 0; j < 3; j++) {
-      zeros.push(nodeZero())
-      rawExecs.push(await rawExec(state.pod, ['true']))
-      kubectlExecs.push(rawKubectlExec(state.pod, ['true']))
-      const step = hook('run_script_step', trueStep, state, volWork)
-      steps.push(step.elapsed)
-      rss.push(step.rssMb)
-    }
-    helperRss.push(helperPeakMb(state.pod))
-    hook('cleanup_job', {}, state, volWork)
+    // Which Node goes first alternates, so that neither always runs right after the raw pod.
+    for (const node of i % 2 ? [...NODES].reverse() : NODES)
+      await volumeJob(node, volWork, per[node.name])
     await core.deleteNamespacedPod({ name: raw.name, namespace: NS, gracePeriodSeconds: 0 })
   }
+  const m = byNode(n =>
+    Object.fromEntries(
+      Object.entries(per[n.name]).map(([k, v]) => [
+        k,
+        k.endsWith('Rss') || k === 'rss' ? Math.max(...v) : median(v)
+      ])
+    )
+  )
   report(
     'prepare_job (local image, volume mode)',
-    f(median(prepares)),
-    `raw pod create → Ready ${f(median(raws))}`,
-    'raw + 1500 ms',
-    median(prepares) <= median(raws) + 1500
-  )
-  const baseline = median(zeros) + median(rawExecs)
-  report(
-    'run_script_step `true`',
-    f(median(steps)),
-    `node -e 0 ${f(median(zeros))} + raw exec from a warm process ${f(median(rawExecs))}`,
-    '≤ 1.3 ×',
-    median(steps) <= 1.3 * baseline
+    byNode(n => ({
+      ours: f(m[n.name].prepares),
+      raw: `raw pod create → Ready ${f(median(raws))}`,
+      ok: m[n.name].prepares <= median(raws) + 1500
+    })),
+    'raw + 1500 ms'
   )
   report(
     'run_script_step `true`',
-    f(median(steps)),
-    `node -e 0 ${f(median(zeros))} + kubectl exec ${f(median(kubectlExecs))}`,
-    '≤ 1.3 ×',
-    median(steps) <= 1.3 * (median(zeros) + median(kubectlExecs))
+    byNode(n => {
+      const x = m[n.name]
+      const base = x.zeros + x.rawExecs
+      return {
+        ours: `${f(x.steps)} (${(x.steps / base).toFixed(2)} ×)`,
+        raw: `node -e 0 ${f(x.zeros)} + raw exec from a warm process ${f(x.rawExecs)}`,
+        ok: x.steps <= 1.3 * base
+      }
+    }),
+    '≤ 1.3 ×'
+  )
+  report(
+    'run_script_step `true`',
+    byNode(n => {
+      const x = m[n.name]
+      const base = x.zeros + x.kubectlExecs
+      return {
+        ours: `${f(x.steps)} (${(x.steps / base).toFixed(2)} ×)`,
+        raw: `node -e 0 ${f(x.zeros)} + kubectl exec ${f(x.kubectlExecs)}`,
+        ok: x.steps <= 1.3 * base
+      }
+    }),
+    '≤ 1.3 ×'
   )
   // The job's step helper ran the steps' exec: its own peak counts too.
-  for (const [what, peaks] of [
-    ['peak RSS of a script step', rss],
-    ["peak RSS of the job's step helper", helperRss]
+  for (const [what, key] of [
+    ['peak RSS of a script step', 'rss'],
+    ["peak RSS of the job's step helper", 'helperRss']
   ]) {
-    const peak = Math.max(...peaks)
-    report(what, `${peak.toFixed(0)} MB`, '-', '≤ 100 MB', peak <= 100)
+    report(
+      what,
+      byNode(n => ({
+        ours: `${m[n.name][key].toFixed(0)} MB`,
+        raw: '-',
+        ok: m[n.name][key] <= 100
+      })),
+      '≤ 100 MB'
+    )
   }
 }
 
-// Cold start to the first API call.
+// Cold start to the first API call, each Node against its own `node -e 0`, interleaved.
 async function coldStart() {
-  const colds = await coldStarts(RUNS * 2)
-  const zeroMedian = median(Array.from({ length: RUNS * 2 }, nodeZero))
+  const colds = byNode(() => [])
+  const zeros = byNode(() => [])
+  for (let i = 0; i < RUNS * 2; i++) {
+    for (const n of NODES) {
+      colds[n.name].push(...(await coldStarts(1, n.path)))
+      zeros[n.name].push(nodeZero(n.path))
+    }
+  }
   report(
     'cold start to the first API call',
-    f(median(colds)),
-    `node -e 0 ${f(zeroMedian)}`,
-    '≤ 2.5 ×',
-    median(colds) <= 2.5 * zeroMedian
+    byNode(n => {
+      const [c, z] = [median(colds[n.name]), median(zeros[n.name])]
+      return {
+        ours: `${f(c)} (${(c / z).toFixed(2)} ×)`,
+        raw: `node -e 0 ${f(z)}`,
+        ok: c <= 2.5 * z
+      }
+    }),
+    '≤ 2.5 ×'
   )
 }
 
 // Copy mode: the first copy of a big workspace, and a re-sync when nothing changed. The raw
 // copy goes into a job pod the hook just prepared with an empty workspace, i.e. at the same
-// point of the pod's life as the hook's own first copy; which of the two goes first alternates,
-// as this VM's disk slows down under a long run of writes.
+// point of the pod's life as the hook's own first copy; the order of the three copies of a round
+// rotates, as this VM's disk slows down under a long run of writes.
 async function copyMode() {
   const copyWork = layout(mkdtempSync(join(tmpdir(), 'bench-k8s-copy-')))
   const emptyWork = layout(mkdtempSync(join(tmpdir(), 'bench-k8s-empty-')))
   makeTree(copyWork, FILES)
   const COPY = { ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE: 'copy', RUNNER_DEBUG: '1' }
-  const prepare = work =>
-    hook('prepare_job', { container: container(work), services: [] }, null, work, COPY)
-  const pushes = []
+  const prepare = (work, node) =>
+    hook('prepare_job', { container: container(work), services: [] }, null, work, COPY, node)
+  const pushes = byNode(() => [])
+  const resyncs = byNode(() => [])
+  const ratios = byNode(() => [])
   const rawTars = []
-  const ratios = []
-  const resyncs = []
-  const hookCopy = async () => {
+  const hookCopy = node => async () => {
     await quietDisk()
-    const prepared = prepare(copyWork)
+    const prepared = prepare(copyWork, node.path)
     const state = prepared.response.state
-    pushes.push(copyMs(prepared.stdout, "Copied the runner's _work into the pod in (\\d+) ms"))
-    hook('run_script_step', trueStep, state, copyWork, COPY)
-    const step = hook('run_script_step', trueStep, state, copyWork, COPY)
-    resyncs.push(
+    pushes[node.name].push(
+      copyMs(prepared.stdout, "Copied the runner's _work into the pod in (\\d+) ms")
+    )
+    hook('run_script_step', trueStep, state, copyWork, COPY, node.path)
+    const step = hook('run_script_step', trueStep, state, copyWork, COPY, node.path)
+    resyncs[node.name].push(
       copyMs(step.stdout, 'into the pod in (\\d+) ms') +
         copyMs(step.stdout, 'out of the pod in (\\d+) ms')
     )
-    hook('cleanup_job', {}, state, copyWork)
+    hook('cleanup_job', {}, state, copyWork, {}, node.path)
   }
   const rawCopy = async () => {
     await quietDisk()
@@ -366,24 +419,31 @@ async function copyMode() {
     rawTars.push(rawTar(state.pod, copyWork, '/__w/raw'))
     hook('cleanup_job', {}, state, emptyWork)
   }
+  const copies = [...NODES.map(hookCopy), rawCopy]
   for (let i = 0; i < Math.max(4, Math.ceil(RUNS / 2)); i++) {
-    for (const copy of i % 2 ? [rawCopy, hookCopy] : [hookCopy, rawCopy]) await copy()
-    ratios.push(pushes.at(-1) / rawTars.at(-1))
-    console.log(`copy ${i + 1}: hook ${f(pushes.at(-1))}, raw ${f(rawTars.at(-1))}`)
+    for (let k = 0; k < copies.length; k++) await copies[(i + k) % copies.length]()
+    for (const n of NODES) ratios[n.name].push(pushes[n.name].at(-1) / rawTars.at(-1))
+    console.log(
+      `copy ${i + 1}: ${NODES.map(n => `${n.name} ${f(pushes[n.name].at(-1))}`).join(', ')}, raw ${f(rawTars.at(-1))}`
+    )
   }
   report(
     `copy mode: ${FILES} files into the job pod`,
-    `${f(median(pushes))}, median ratio per run ${median(ratios).toFixed(2)} ×`,
-    `raw tar c | kubectl exec -i tar x ${f(median(rawTars))}`,
-    '≤ 1.3 ×',
-    median(ratios) <= 1.3
+    byNode(n => ({
+      ours: `${f(median(pushes[n.name]))}, median ratio per run ${median(ratios[n.name]).toFixed(2)} ×`,
+      raw: `raw tar c \\| kubectl exec -i tar x ${f(median(rawTars))}`,
+      ok: median(ratios[n.name]) <= 1.3
+    })),
+    '≤ 1.3 ×'
   )
   report(
     'copy mode: re-sync of an unchanged workspace (in + out)',
-    f(median(resyncs)),
-    '-',
-    '≤ 1000 ms',
-    median(resyncs) <= 1000
+    byNode(n => ({
+      ours: f(median(resyncs[n.name])),
+      raw: '-',
+      ok: median(resyncs[n.name]) <= 1000
+    })),
+    '≤ 1000 ms'
   )
   for (const dir of [copyWork, emptyWork]) rmSync(dir, { recursive: true, force: true })
 }
@@ -395,10 +455,17 @@ const only = process.argv.includes('--only')
 if (only && !parts[only]) throw new Error(`--only takes one of: ${Object.keys(parts).join(', ')}`)
 for (const [name, part] of Object.entries(parts)) if (!only || only === name) await part()
 
+const names = NODES.map(n => n.name)
 console.log(
-  '\n| measurement | ours (median) | baseline (median) | target | result |\n|---|---|---|---|---|'
+  `\n| measurement | ${names.map(n => `${n}: ours (median) | ${n}: baseline (median)`).join(' | ')} | target | result |`
 )
-for (const r of rows)
-  console.log(`| ${r.what} | ${r.ours} | ${r.raw} | ${r.target} | ${r.ok ? 'pass' : 'FAIL'} |`)
-console.log(`\nNode ${process.versions.node}, ${RUNS} runs, ${new Date().toISOString()}`)
-process.exit(rows.every(r => r.ok) ? 0 : 1)
+console.log(`|---|${names.map(() => '---|---').join('|')}|---|---|`)
+for (const r of rows) {
+  const cells = names.map(n => `${r.cells[n].ours} | ${r.cells[n].raw}`).join(' | ')
+  const ok = names.every(n => r.cells[n].ok)
+  console.log(`| ${r.what} | ${cells} | ${r.target} | ${ok ? 'pass' : 'FAIL'} |`)
+}
+console.log(
+  `\n${NODES.map(n => `${n.name} = ${n.version}`).join(', ')}; ${RUNS} runs, ${new Date().toISOString()}`
+)
+process.exit(rows.every(r => names.every(n => r.cells[n].ok)) ? 0 : 1)

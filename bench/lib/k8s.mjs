@@ -32,3 +32,23 @@ export async function createPod(prefix, container, spec = {}) {
   })
   return name
 }
+
+export const BUSYBOX = 'container-hooks-test/busybox:1'
+
+/** prepare_job's `container` for a job whose work folder is `work`, mounted at /__w. */
+export const jobContainer = (work, extra = {}) => ({
+  image: BUSYBOX,
+  dockerfile: null,
+  entryPoint: null,
+  entryPointArgs: [],
+  workingDirectory: '/__w/repo/repo',
+  createOptions: null,
+  registry: null,
+  environmentVariables: { HOME: '/github/home' },
+  portMappings: [],
+  systemMountVolumes: [
+    { userProvidedValue: null, sourceVolumePath: work, targetVolumePath: '/__w', readOnly: false }
+  ],
+  userMountVolumes: [],
+  ...extra
+})

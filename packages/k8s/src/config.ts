@@ -7,8 +7,11 @@ import {
   ConfigError,
   joinRunnerArgs,
   readDebugSettings,
+  readReconnectBoundMs,
   type DebugSettings
 } from '@container-hooks/hooklib'
+
+import type { Heartbeat } from './kube/client'
 
 export type StorageMode = 'volume' | 'copy'
 
@@ -50,14 +53,32 @@ export interface K8sConfig {
   templatePath?: string
   /** ACTIONS_RUNNER_USE_KUBE_SCHEDULER: node affinity instead of nodeName for RWO claims. */
   useKubeScheduler: boolean
+  /**
+   * ACTIONS_RUNNER_HOOK_RWO=true (the incumbent's): the claim is ReadWriteOnce whatever it says;
+   * job pods get a required node affinity to the runner's node.
+   */
+  hookRwo: boolean
+  /**
+   * ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS (default 5000): how often exec websockets are pinged;
+   * ACTIONS_RUNNER_HEARTBEAT_DEADLINE_MS (default 12 periods + 1 s = 61000): no answer for this
+   * long and the connection is lost (the step fails instead of hanging).
+   */
+  heartbeat: Heartbeat
   build: BuildConfig
   /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_DEBUG, _DEBUG_IMAGE, _DEBUG_HOLD_SECONDS (src/debug). */
   debug: DebugSettings
   /** ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STEP_HELPER (default true): prepare_job starts a step helper. */
   stepHelper: boolean
+  /**
+   * ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_RECONNECT_SECONDS, else ACTIONS_RUNNER_HEARTBEAT_DEADLINE_MS,
+   * else 120 s: how long a step whose API server connection broke keeps trying to re-attach
+   * before its processes are stopped and it fails.
+   */
+  reconnectMs: number
 }
 
 const DEFAULT_PREPARE_TIMEOUT_SECONDS = 600
+const DEFAULT_HEARTBEAT_MS = 5000
 const DEFAULT_EXTERNALS_DIR = '/home/runner/externals'
 // The last upstream Kaniko release; its -debug variant has the busybox the builder pod needs.
 export const DEFAULT_BUILDER_IMAGE = 'gcr.io/kaniko-project/executor:v1.24.0-debug'
@@ -87,6 +108,29 @@ function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return seconds
 }
 
+function positiveMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = text(env, name)
+  if (value === undefined) return undefined
+  const ms = Number(value)
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(value)} is not a positive number of milliseconds`
+    )
+  }
+  return ms
+}
+
+function heartbeat(env: NodeJS.ProcessEnv): Heartbeat {
+  const periodMs = positiveMs(env, 'ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS') ?? DEFAULT_HEARTBEAT_MS
+  const deadlineMs = positiveMs(env, 'ACTIONS_RUNNER_HEARTBEAT_DEADLINE_MS') ?? periodMs * 12 + 1000
+  if (deadlineMs <= periodMs) {
+    throw new ConfigError(
+      `ACTIONS_RUNNER_HEARTBEAT_DEADLINE_MS=${deadlineMs} must be longer than ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS=${periodMs}: a connection is judged after at least one ping`
+    )
+  }
+  return { periodMs, deadlineMs }
+}
+
 function storage(env: NodeJS.ProcessEnv): StorageMode | undefined {
   const name = 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_STORAGE'
   const value = text(env, name)?.toLowerCase()
@@ -108,7 +152,7 @@ function buildConfig(env: NodeJS.ProcessEnv): BuildConfig {
 }
 
 /** `readNamespaceFile` reads the in-cluster namespace file, or undefined outside a cluster. */
-export function readConfig(
+export function loadConfig(
   env: NodeJS.ProcessEnv,
   readNamespaceFile: () => string | undefined = () => undefined
 ): K8sConfig {
@@ -137,8 +181,11 @@ export function readConfig(
       text(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_EXTERNALS') ?? DEFAULT_EXTERNALS_DIR,
     templatePath: text(env, 'ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE'),
     useKubeScheduler: bool(env, 'ACTIONS_RUNNER_USE_KUBE_SCHEDULER'),
+    hookRwo: bool(env, 'ACTIONS_RUNNER_HOOK_RWO'),
+    heartbeat: heartbeat(env),
     build: buildConfig(env),
     debug: readDebugSettings(env, 'ACTIONS_RUNNER_CONTAINER_HOOKS_K8S_'),
-    stepHelper: bool(env, `${K8S}STEP_HELPER`, true)
+    stepHelper: bool(env, `${K8S}STEP_HELPER`, true),
+    reconnectMs: readReconnectBoundMs(env, `${K8S}RECONNECT_SECONDS`)
   }
 }

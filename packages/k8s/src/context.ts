@@ -1,7 +1,9 @@
 /** Config and API access for one hook command. */
+import type { Logger } from '@container-hooks/hooklib'
 import { readFileSync } from 'node:fs'
-import { readConfig, IN_CLUSTER_NAMESPACE, type K8sConfig } from './config'
+import { loadConfig, IN_CLUSTER_NAMESPACE, type K8sConfig } from './config'
 import { connect, KubeClient, loadKubeConfig } from './kube/client'
+import { Notices } from './kube/notices'
 
 export interface KubeContext {
   config: K8sConfig
@@ -16,12 +18,20 @@ function inClusterNamespace(): string | undefined {
   }
 }
 
-/** `namespace` overrides the configured one (a saved state knows where its pod is). */
+/**
+ * `namespace` overrides the configured one (a saved state knows where its pod is); `log` gets
+ * the notices of missing optional permissions.
+ */
 export async function kubeContext(
   env: NodeJS.ProcessEnv,
-  namespace?: string
+  namespace?: string,
+  log?: Logger
 ): Promise<KubeContext> {
-  const config = readConfig(env, inClusterNamespace)
+  const config = loadConfig(env, inClusterNamespace)
   const conn = await connect(loadKubeConfig())
-  return { config, client: new KubeClient(conn, namespace ?? config.namespace) }
+  const client = new KubeClient(conn, namespace ?? config.namespace, {
+    notices: new Notices(log),
+    heartbeat: config.heartbeat
+  })
+  return { config, client }
 }

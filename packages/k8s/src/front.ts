@@ -1,32 +1,42 @@
 /**
  * The bundle's entry, kept light: a script step goes to its job's step helper when one answers
- * (step-helper/), and only otherwise is the hook itself (index.ts) loaded, through `loadHook`,
- * which scripts/bundle-loader.mjs defines around this code.
+ * (step-helper/), and only otherwise is the hook itself (index.ts) loaded (load-hook.ts).
  */
-import { exitAfterDrain, readStdinText } from '@container-hooks/hooklib/process-io'
+import { decodeUtf8, exitAfterDrain, readStdinBytes } from '@container-hooks/hooklib/process-io'
 import { runInHelper, scriptStepPod } from './step-helper/client'
 import { HELPER_ARG } from './step-helper/protocol'
-import type * as Hook from './index'
+import { hook } from './load-hook'
 
-declare function loadHook(): typeof Hook
-
-async function readInput(): Promise<string> {
+async function readInput(): Promise<Buffer> {
   try {
-    return await readStdinText()
+    return await readStdinBytes()
   } catch {
     // runHook reports the empty input
-    return ''
+    return Buffer.alloc(0)
   }
 }
 
-async function front(script: string): Promise<void> {
-  if (process.argv[2] === HELPER_ARG) return loadHook().serveHelper(script, process.argv[3] ?? '')
+/** The text to look for a step helper in; undefined when not UTF-8 (runHook reports that). */
+function text(input: Buffer): string | undefined {
+  try {
+    return decodeUtf8(input)
+  } catch {
+    return undefined
+  }
+}
+
+async function front(): Promise<void> {
+  if (process.argv[2] === HELPER_ARG) return hook().serveHelper(process.argv[3] ?? '')
   const input = await readInput()
-  const pod = scriptStepPod(input)
+  const decoded = text(input)
+  const pod = decoded === undefined ? undefined : scriptStepPod(decoded)
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process }
-  const outcome = pod === undefined ? { signals: [] } : await runInHelper(pod, input, io)
-  if (outcome.code === undefined) await loadHook().runCommand(script, input, outcome.signals)
+  const outcome =
+    pod === undefined || decoded === undefined
+      ? { signals: [] }
+      : await runInHelper(pod, decoded, io)
+  if (outcome.code === undefined) await hook().runCommand(input, outcome.signals)
   else exitAfterDrain(outcome.code)
 }
 
-void front(__filename)
+void front()

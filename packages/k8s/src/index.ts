@@ -5,6 +5,7 @@
  */
 import { runHook, type HookHandlers } from '@container-hooks/hooklib'
 import { Readable } from 'node:stream'
+import { BUILD_INFO } from './build-info'
 import { cleanupJob } from './commands/cleanup-job'
 import { prepareJob } from './commands/prepare-job'
 import { runContainerStep } from './commands/run-container-step'
@@ -12,27 +13,19 @@ import { runScriptStep } from './commands/run-script-step'
 import { serveSteps } from './step-helper/server'
 import { warmUp } from './step-helper/warm-up'
 
-/** `script`: the bundle, which prepare_job starts again as the job's step helper. */
-function hookHandlers(script: string): HookHandlers {
-  return {
-    prepareJob: (args, ctx) => prepareJob(args, ctx, script),
-    cleanupJob,
-    runScriptStep,
-    runContainerStep
-  }
-}
+const handlers: HookHandlers = { prepareJob, cleanupJob, runScriptStep, runContainerStep }
 
 /**
  * Runs the command in `input` (the runner's stdin) here; exits with its code. `signals`: the
  * SIGINT/SIGTERM that arrived before (while looking for a step helper), replayed first.
  */
 export function runCommand(
-  script: string,
-  input: string,
+  input: string | Buffer,
   signals: readonly string[] = []
 ): Promise<number> {
-  return runHook(hookHandlers(script), {
+  return runHook(handlers, {
     stdin: Readable.from([input]),
+    version: BUILD_INFO,
     cancellation: onSignal => {
       for (const name of signals) onSignal(name)
       return () => undefined
@@ -41,6 +34,6 @@ export function runCommand(
 }
 
 /** Serves `pod`'s script steps until stopped or idle (step-helper/server.ts). */
-export function serveHelper(script: string, pod: string): void {
-  serveSteps(pod, { handlers: hookHandlers(script), warmUp: state => warmUp(state, process.env) })
+export function serveHelper(pod: string): void {
+  serveSteps(pod, { handlers, warmUp: state => warmUp(state, process.env) })
 }

@@ -134,6 +134,6 @@ start_daemon() {
     return 0
   fi
   log "starting $name"
-  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
+  nohup "$REPO_ROOT/scripts/lib/detach" "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }

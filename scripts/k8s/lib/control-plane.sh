@@ -48,7 +48,15 @@ start_apiserver() {
 
 # A fresh controller-manager can miss the first chance to bind the pre-bound work claim; it then
 # waits for the binder's periodic sync (15 s by default, seen to cost up to 30 s per up).
+# --enable-hostpath-provisioner: the dynamic provisioner behind StorageClass container-hooks-dynamic
+# (ARC's ephemeral work volumes, manifests/storage-class.yaml). One started by an older up lacks
+# it and is restarted.
 start_controller_manager() {
+  if pid_alive kube-controller-manager &&
+    ! tr '\0' ' ' <"/proc/$(cat "$RUN_DIR/kube-controller-manager.pid")/cmdline" | grep -- --enable-hostpath-provisioner >/dev/null; then
+    log "restarting kube-controller-manager with the host-path provisioner"
+    stop_daemon kube-controller-manager
+  fi
   start_daemon kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$CONF_DIR/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$CONF_DIR/controller-manager.kubeconfig" \
@@ -62,6 +70,7 @@ start_controller_manager() {
     --cluster-signing-key-file "$PKI_DIR/ca.key" \
     --service-cluster-ip-range "$SERVICE_CIDR" \
     --pvclaimbinder-sync-period 2s \
+    --enable-hostpath-provisioner \
     --profiling=false \
     --v 1
 }

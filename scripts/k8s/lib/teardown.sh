@@ -136,6 +136,8 @@ teardown_all() {
   unmount_state_dir
   remove_network
   remove_registry_exposure
+  remove_apiserver_exposure
+  remove_provisioned_volumes
   remove_pod_cgroups
   remove_created_host_paths
   rm -rf "$STATE_DIR"

@@ -3,57 +3,19 @@
  * deletes every pod and secret of this runner by label, so a null or stale state and a second
  * run are fine.
  */
-import type { V1Pod } from '@kubernetes/client-node'
 import type { CleanupJobArgs, HookContext } from '@container-hooks/hooklib'
 import { kubeContext } from '../context'
 import { waitForHolds } from '../debug/hold'
-import type { KubeClient } from '../kube/client'
-import { deleteObject, listPods, listSecrets, podLogTail } from '../kube/pods'
-import { EXTERNALS_CONTAINER, JOB_CONTAINER } from '../specs/job-pod'
+import { printLogs } from '../kube/job-logs'
+import { deleteObject, listPods, listSecrets } from '../kube/pods'
 import { ANNOTATION_STEP_FAILED, LABEL_ROLE, runnerSelector } from '../specs/labels'
-import { readState } from '../state'
+import { readStateForCleanup } from '../state'
 import { stopHelper } from '../step-helper/launch'
 import { forgetManifest } from '../sync/copy'
 
-const LOG_LINES = 50
-
-/**
- * Services always; the job container when a step failed or it terminated with a failure; never
- * the externals copy (not a service: it only fills /__e, and prepare_job reported its failure).
- */
-function containersToShow(pod: V1Pod, stepFailed: boolean): string[] {
-  return (pod.status?.containerStatuses ?? [])
-    .filter(s => s.name !== EXTERNALS_CONTAINER)
-    .filter(
-      s => s.name !== JOB_CONTAINER || stepFailed || (s.state?.terminated?.exitCode ?? 0) !== 0
-    )
-    .map(s => s.name)
-}
-
-async function printLogs(
-  client: KubeClient,
-  pod: V1Pod,
-  stepFailed: boolean,
-  ctx: HookContext
-): Promise<void> {
-  const name = pod.metadata!.name!
-  for (const container of containersToShow(pod, stepFailed)) {
-    const text = await podLogTail(client, name, container, LOG_LINES).catch(
-      (err: Error) => `(could not read the logs: ${err.message})`
-    )
-    await ctx.log.group(
-      `Logs of ${container === JOB_CONTAINER ? 'the job container' : `service ${container}`} (last ${LOG_LINES} lines)`,
-      () => {
-        ctx.log.info(text.replace(/\n$/, ''))
-        return Promise.resolve()
-      }
-    )
-  }
-}
-
 export async function cleanupJob(_args: CleanupJobArgs, ctx: HookContext): Promise<void> {
-  const state = readState(ctx.state)
-  const { config, client } = await kubeContext(ctx.env, state?.namespace)
+  const state = readStateForCleanup(ctx.state, ctx.log)
+  const { config, client } = await kubeContext(ctx.env, state?.namespace, ctx.log)
   const selector = runnerSelector(config.runnerPod)
   const [pods, secrets] = await Promise.all([
     listPods(client, selector),

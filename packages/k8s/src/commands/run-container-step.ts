@@ -8,24 +8,26 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import {
   CancelledError,
-  InputError,
-  StepFailedError,
+  ConnectionWatch,
+  HookError,
+  ReconnectTimeoutError,
   type ContainerStepArgs,
   type HookContext
 } from '@container-hooks/hooklib'
-import { buildActionImage } from '../build/build-action-image'
-import { kubeContext } from '../context'
+import { kubeContext, type KubeContext } from '../context'
+import { buildActionImage } from '../image-build/build-action-image'
+import { apiPeer, isApiConnectionError } from '../kube/api-connection'
 import type { KubeClient } from '../kube/client'
 import { createPod, createSecret, deleteObject, getPod } from '../kube/pods'
-import { labelsFor, objectName } from '../specs/labels'
-import { stepEnv, stepMounts, stepPodSpec, stepTemplate } from '../specs/step-pod'
-import { mergeTemplate } from '../specs/template-merge'
+import { runnerSetup } from '../kube/runner-setup'
+import { runStepPod } from '../kube/step-pod-run'
+import { objectName } from '../specs/labels'
+import { planStepPod, stepFailure, stepRequest, type StepPlan } from '../specs/step-plan'
+import { templateImageWarning } from '../specs/template-merge'
 import { readState, type JobState } from '../state'
-import { runnerImage } from '../storage'
+import { envWorkDir, runnerImage } from '../storage'
 import { forgetManifest } from '../sync/copy'
 import { loadTemplate } from '../template-file'
-import { envWorkDir, runnerSetup } from './job-setup'
-import { runStepPod } from './step-pod-run'
 
 /** The job pod's IP under the service names: services are containers of the job pod. */
 async function serviceHosts(
@@ -43,75 +45,93 @@ async function serviceHosts(
   return undefined
 }
 
+// Cancellation must remove the step pod inside the runner's 7.5 s window, API or not.
+const DELETE_BOUND_MS = 6000
+
+/** Deletes the step's pod and Secret, retried while the API does not answer; the pod's failure. */
+async function removeStep(client: KubeClient, name: string): Promise<Error | undefined> {
+  const retry = (resource: 'pods' | 'secrets'): Promise<void> =>
+    new ConnectionWatch({
+      boundMs: DELETE_BOUND_MS,
+      peer: apiPeer(client),
+      // Not bound to ctx.signal: a cancelled step must still be removed.
+      signal: new AbortController().signal,
+      // The outage was told already, if there was one; this only retries.
+      log: { info: () => undefined },
+      isConnectionError: isApiConnectionError
+    }).call(() => deleteObject(client, resource, name))
+  const [pod] = await Promise.allSettled([retry('pods'), retry('secrets')])
+  return pod.status === 'rejected' ? (pod.reason as Error) : undefined
+}
+
+/** Creates the step's Secret and pod and runs it to its end. */
+async function runCreated(plan: StepPlan, { config, client }: KubeContext, ctx: HookContext) {
+  await createSecret(client, plan.secret)
+  await createPod(client, plan.pod)
+  ctx.log.debug(
+    `Step pod ${plan.name} (${plan.copyFrom ? 'copy' : 'volume'} mode) created in namespace ${client.namespace}`
+  )
+  const end = await runStepPod(
+    {
+      client,
+      pod: plan.name,
+      copyFrom: plan.copyFrom,
+      timeoutMs: config.prepareTimeoutMs,
+      reconnectMs: config.reconnectMs
+    },
+    ctx
+  )
+  if (end.exitCode !== 0) throw stepFailure(end)
+}
+
+/** Runs the step, always deletes its pod and Secret, and says how it failed. */
+async function runStep(plan: StepPlan, kube: KubeContext, ctx: HookContext): Promise<void> {
+  const failure = await runCreated(plan, kube, ctx).then(
+    () => undefined,
+    (err: unknown) => err as Error
+  )
+  const left = await removeStep(kube.client, plan.name)
+  forgetManifest(plan.name)
+  const leftOver =
+    left &&
+    `the step pod ${plan.name} could not be deleted (${left.message}); cleanup_job deletes it`
+  if (failure instanceof ReconnectTimeoutError && !ctx.signal.aborted) {
+    const pod = leftOver || `the step pod ${plan.name} was deleted`
+    throw new HookError(`${failure.message}; ${pod}`, 1, { cause: failure })
+  }
+  if (leftOver) ctx.log.warning(`${leftOver[0].toUpperCase()}${leftOver.slice(1)}`)
+  if (ctx.signal.aborted)
+    throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError()
+  if (failure !== undefined) throw failure
+}
+
 export async function runContainerStep(args: ContainerStepArgs, ctx: HookContext): Promise<void> {
   const state = readState(ctx.state)
-  const kube = await kubeContext(ctx.env, state?.namespace)
+  // Before anything is created or built: malformed options or mounts are the user's to fix.
+  const request = stepRequest(args, ctx.env, state, envWorkDir(ctx.env))
+  const kube = await kubeContext(ctx.env, state?.namespace, ctx.log)
   const { config, client } = kube
   const template = loadTemplate(config.templatePath)
-  const workDir = state?.workDir || envWorkDir(ctx.env)
-  const mounts = stepMounts(args, workDir)
+  // prepare_job warned already when there is a job pod.
+  const templateWarning = !state && template && templateImageWarning(template)
+  if (templateWarning) ctx.log.warning(templateWarning)
   const [{ runner, storage }, services] = await Promise.all([
-    runnerSetup(kube, state?.storage),
+    runnerSetup(kube, state),
     serviceHosts(client, state, ctx)
   ])
   const built = args.dockerfile
     ? await buildActionImage(args.dockerfile, kube, ctx, state)
     : undefined
-  const image = built?.image ?? args.image?.trim()
-  if (!image)
-    throw new InputError('run_container_step needs args.image or args.dockerfile; both are empty')
-
-  const name = objectName(config.runnerPod, 'step')
-  const env = stepEnv(name, labelsFor(config.runnerPod, 'step-env'), args.environmentVariables)
-  const pod = stepPodSpec({
-    name,
-    labels: labelsFor(config.runnerPod, 'step'),
-    image,
-    container: args,
-    env: env.env,
-    mounts,
+  const plan = planStepPod(args, request, {
+    config,
+    name: objectName(config.runnerPod, 'step'),
+    image: built?.image ?? args.image,
     storage,
-    syncImage: runnerImage(config, runner),
-    syncTimeoutSeconds: config.prepareTimeoutMs / 1000,
+    runnerImage: runnerImage(config, runner),
+    services,
     pullSecrets: [state?.secret, built?.pullSecret].filter(s => s !== undefined),
-    services
+    template
   })
-  try {
-    await createSecret(client, env.secret)
-    await createPod(client, template ? mergeTemplate(pod, stepTemplate(template)) : pod)
-    ctx.log.debug(
-      `Step pod ${name} (${storage.mode} mode) created in namespace ${client.namespace}`
-    )
-    const end = await runStepPod(
-      {
-        client,
-        pod: name,
-        copyFrom: storage.mode === 'copy' ? { workDir, mounts } : undefined,
-        timeoutMs: config.prepareTimeoutMs
-      },
-      ctx
-    )
-    if (end.exitCode !== 0) {
-      // "Error" only repeats the exit code; OOMKilled, StartError… say why.
-      const why =
-        end.reason && end.reason !== 'Error'
-          ? ` (${end.reason}${end.message ? `: ${end.message.trim()}` : ''})`
-          : ''
-      throw new StepFailedError(
-        end.exitCode,
-        `The container step failed with exit code ${end.exitCode}${why}`
-      )
-    }
-  } catch (err) {
-    if (ctx.signal.aborted)
-      throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError()
-    throw err
-  } finally {
-    // Not bound to ctx.signal: a cancelled step must still be removed.
-    await Promise.allSettled([
-      deleteObject(client, 'pods', name),
-      deleteObject(client, 'secrets', name)
-    ])
-    forgetManifest(name)
-  }
+  for (const warning of plan.warnings) ctx.log.warning(warning)
+  await runStep(plan, kube, ctx)
 }

@@ -1,12 +1,12 @@
 /**
  * run_script_step: the step's entrypoint in the job container through exec, its env sent over
  * stdin, output streamed live, the user's exit code returned. Cancelling kills the step's
- * process tree in the container; a lost stream fails the step.
+ * process tree in the container; a lost stream is re-attached (kube/reattach.ts).
  */
 import {
+  ConnectionWatch,
   debugEnabled,
-  CancelledError,
-  HookError,
+  InputError,
   joinRunnerArgs,
   StepFailedError,
   type HookContext,
@@ -15,33 +15,16 @@ import {
 import { randomBytes } from 'node:crypto'
 import { kubeContext } from '../context'
 import { afterStep } from '../debug/after-step'
-import type { KubeClient } from '../kube/client'
+import { apiPeer } from '../kube/api-connection'
+import { KubeApiError, type KubeClient } from '../kube/client'
 import { exec, execQuiet, LostConnectionError } from '../kube/exec'
-import { patchPod } from '../kube/pods'
-import { killStepCommand, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
-import { stepFailedPatch } from '../specs/labels'
+import { reattach } from '../kube/reattach'
+import { execFailure, recordFailure, stepFate } from '../kube/script-step'
+import { StepOutput } from '../kube/step-stream'
+import { PID_PREFIX, stepEnvScript, wrapperCommand } from '../specs/exec-wrapper'
+import { pruneCommand } from '../specs/step-spool'
 import { readState, type JobState } from '../state'
-import { StepPid } from './step-pid'
 import { copyTarget, pullChanges, pushChanges } from '../sync/copy'
-
-// The runner SIGKILLs 10 s after SIGINT: the kill must be done well before.
-const KILL_TIMEOUT_MS = 5_000
-
-async function killStep(
-  client: KubeClient,
-  state: JobState,
-  pid: number | undefined,
-  stepId: string
-): Promise<void> {
-  const timeout = AbortSignal.timeout(KILL_TIMEOUT_MS)
-  await execQuiet(client, {
-    pod: state.pod,
-    container: state.jobContainer!,
-    command: killStepCommand(pid, stepId),
-    signal: timeout,
-    what: 'the kill of the cancelled step'
-  })
-}
 
 /** Runs one copy-mode sync and logs (debug) what moved and how long it took. */
 async function timedSync(
@@ -57,14 +40,51 @@ async function timedSync(
   )
 }
 
-export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<void> {
-  const state = readState(ctx.state)
-  if (!state?.jobContainer) {
-    throw new HookError(
-      'run_script_step needs the job container, but the saved state has none: prepare_job did not run, failed, or the job has no `container:`'
-    )
+// A prune that does not answer in this time is dropped: the next one covers its segments.
+const PRUNE_TIMEOUT_MS = 30_000
+
+/** Drops the segments of the step's spool that the hook has delivered, in the background. */
+function pruner(client: KubeClient, state: JobState, stepId: string, ctx: HookContext) {
+  return (delivered: { out: number; err: number }): void => {
+    execQuiet(client, {
+      pod: state.pod,
+      container: state.jobContainer!,
+      command: pruneCommand(stepId, delivered),
+      signal: AbortSignal.timeout(PRUNE_TIMEOUT_MS),
+      what: "the prune of the step's spool"
+    }).catch((err: Error) => ctx.log.debug(`Could not prune the step's spool: ${err.message}`))
   }
-  const { client, config } = await kubeContext(ctx.env, state.namespace)
+}
+
+/**
+ * The step's exec, started again while the API server gives no answer at all before it opens
+ * (a refused or dropped connection): the env goes over stdin only once the exec is open, so the
+ * wrapper of a failed start never ran the step.
+ */
+function startRetried(
+  start: () => Promise<number>,
+  client: KubeClient,
+  reconnectMs: number,
+  ctx: HookContext
+): Promise<number> {
+  const watch = new ConnectionWatch({
+    boundMs: reconnectMs,
+    peer: apiPeer(client),
+    signal: ctx.signal,
+    log: ctx.log,
+    isConnectionError: err => err instanceof KubeApiError && err.status === 0
+  })
+  return watch.call(start)
+}
+
+/** Runs the step's exec and resolves its exit code; a cut stream is re-attached. */
+async function runStep(
+  args: ScriptStepArgs,
+  client: KubeClient,
+  state: JobState,
+  reconnectMs: number,
+  ctx: HookContext
+): Promise<number> {
   const stepId = randomBytes(8).toString('hex')
   const endMarker = `end-of-env-${randomBytes(8).toString('hex')}`
   const script = stepEnvScript({
@@ -73,34 +93,45 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     prependPath: args.prependPath,
     workingDirectory: args.workingDirectory
   })
-  const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
-  if (copy) await timedSync('into', () => pushChanges(copy), ctx)
-  const stderr = new StepPid(ctx.stderr)
-  let code: number
-  try {
-    code = await exec(client, {
+  const entry = { entryPoint: args.entryPoint, args: joinRunnerArgs(args.entryPointArgs) }
+  const output = new StepOutput(
+    ctx.stdout,
+    ctx.stderr,
+    PID_PREFIX,
+    pruner(client, state, stepId, ctx)
+  )
+  const start = (): Promise<number> =>
+    exec(client, {
       pod: state.pod,
-      container: state.jobContainer,
-      command: wrapperCommand(endMarker, args.entryPoint, joinRunnerArgs(args.entryPointArgs)),
+      container: state.jobContainer!,
+      command: wrapperCommand({ endMarker, stepId, ...entry }),
       stdin: Buffer.from(`${script}${endMarker}\n`),
-      stdout: ctx.stdout,
-      stderr,
+      stdout: output.out,
+      stderr: output.err,
       signal: ctx.signal,
       what: 'the step'
     })
+  try {
+    return await startRetried(start, client, reconnectMs, ctx)
   } catch (err) {
-    if (ctx.signal.aborted || err instanceof LostConnectionError) {
-      // The process in the pod outlives the exec connection: stop it, best effort.
-      await killStep(client, state, stderr.pid, stepId).catch((killErr: Error) =>
-        ctx.log.warning(
-          `Could not stop the step's processes in pod ${state.pod}: ${killErr.message}`
-        )
-      )
-    }
-    if (ctx.signal.aborted)
-      throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError()
-    throw err
+    const pid = Number(output.err.head) || undefined
+    if (!(err instanceof LostConnectionError) || ctx.signal.aborted)
+      throw await execFailure(err as Error, { client, state, pid, stepId }, ctx)
+    return reattach({ client, state, stepId, output, pid, reconnectMs }, err, ctx)
   }
+}
+
+export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Promise<void> {
+  const state = readState(ctx.state)
+  if (!state?.jobContainer) {
+    throw new InputError(
+      'run_script_step needs the job container, but the saved state has none: prepare_job did not run, failed, or the job has no `container:`'
+    )
+  }
+  const { client, config } = await kubeContext(ctx.env, state.namespace, ctx.log)
+  const copy = state.storage === 'copy' ? copyTarget(client, state, ctx.signal) : undefined
+  if (copy) await timedSync('into', () => pushChanges(copy), ctx)
+  const code = await runStep(args, client, state, config.reconnectMs, ctx)
   // The runner reads file commands (GITHUB_OUTPUT, …) and local actions on the host.
   if (copy) await timedSync('out of', () => pullChanges(copy), ctx)
   if (debugEnabled(config.debug)) {
@@ -108,23 +139,8 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     await afterStep({ client, settings: config.debug, ...debug }, ctx)
   }
   if (code !== 0) {
+    const fate = await stepFate(client, state, code, ctx)
     await recordFailure(client, state, code, ctx)
-    throw new StepFailedError(code, `The step failed with exit code ${code}`)
+    throw new StepFailedError(code, fate ?? `The step failed with exit code ${code}`)
   }
-}
-
-/**
- * Marks the job pod so cleanup_job shows the job container's logs (a failed step's response,
- * state included, never reaches the runner). Best effort: the step's own failure is what must
- * be reported.
- */
-async function recordFailure(
-  client: KubeClient,
-  state: JobState,
-  code: number,
-  ctx: HookContext
-): Promise<void> {
-  await patchPod(client, state.pod, stepFailedPatch(code)).catch((err: Error) =>
-    ctx.log.debug(`Could not mark job pod ${state.pod} with the failed step: ${err.message}`)
-  )
 }

@@ -7,7 +7,8 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import { randomBytes } from 'node:crypto'
 import type { KubeClient } from '../kube/client'
-import { FATAL_WAITING, getPod, podEvents, podLogTail, sleep } from '../kube/pods'
+import { isForbidden } from '../kube/notices'
+import { FATAL_WAITING, getPod, patchPod, podEvents, podLogTail, sleep } from '../kube/pods'
 import { debugContainerSpec, debugMounts, podReport } from '../specs/debug-container'
 
 const POLL_MS = 250
@@ -68,11 +69,16 @@ async function waitEnded(
   }
 }
 
-export async function collectDiagnostics(req: DiagnosticsRequest): Promise<Diagnostics> {
-  const container = `debug-${randomBytes(3).toString('hex')}`
-  let pod = await getPod(req.client, req.pod)
-  let output = ''
-  let problem: string | undefined
+const NEEDS_RULE = 'the debug container needs "patch" on "pods/ephemeralcontainers"'
+
+/** Runs the diagnostics container; its output, or why there is none. */
+async function runDiagnostics(
+  req: DiagnosticsRequest,
+  pod: V1Pod,
+  container: string
+): Promise<{ pod: V1Pod; output: string; problem?: string }> {
+  const { notices } = req.client
+  if (notices.isMissing('ephemeralContainers')) return { pod, output: '', problem: NEEDS_RULE }
   try {
     await addEphemeralContainer(
       req.client,
@@ -80,14 +86,24 @@ export async function collectDiagnostics(req: DiagnosticsRequest): Promise<Diagn
       debugContainerSpec(container, req.image, debugMounts(pod), req.workingDirectory)
     )
     const ended = await waitEnded(req, container)
-    pod = ended.pod
-    problem = ended.problem
-    if (ended.ran) output = await podLogTail(req.client, req.pod, container, OUTPUT_LINES)
+    const output = ended.ran ? await podLogTail(req.client, req.pod, container, OUTPUT_LINES) : ''
+    return { pod: ended.pod, output, problem: ended.problem }
   } catch (err) {
-    problem = (err as Error).message
+    if (!isForbidden(err)) return { pod, output: '', problem: (err as Error).message }
+    notices.missing('ephemeralContainers')
+    return { pod, output: '', problem: NEEDS_RULE }
   }
+}
+
+export async function collectDiagnostics(req: DiagnosticsRequest): Promise<Diagnostics> {
+  const container = `debug-${randomBytes(3).toString('hex')}`
+  const before = await getPod(req.client, req.pod)
+  req.client.notices.learnFrom(before)
+  const { pod, output, problem } = await runDiagnostics(req, before, container)
   const events = await podEvents(req.client, req.pod).catch((err: Error) => [
     `(could not read the events: ${err.message})`
   ])
+  const record = req.client.notices.recordPatch(before)
+  if (record) await patchPod(req.client, req.pod, record).catch(() => undefined)
   return { container, report: podReport(pod, events), output, problem }
 }

@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node/dist/config.js'
 import { HookError } from '@container-hooks/hooklib'
 import { request, type RequestOptions } from 'node:https'
 import { request as plainRequest, type IncomingMessage } from 'node:http'
+import { Notices } from './notices'
 
 /** A failed API call; `status` is the HTTP status (0 when the server was not reached). */
 export class KubeApiError extends HookError {
@@ -67,11 +68,35 @@ function apiMessage(body: string): string {
   return body.trim().slice(0, 500) || '(no message)'
 }
 
+/** ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS / _DEADLINE_MS: pings on exec websockets. */
+export interface Heartbeat {
+  periodMs: number
+  deadlineMs: number
+}
+
+export interface ClientOptions {
+  /** Where a missing optional permission is told, once per run. */
+  notices?: Notices
+  heartbeat?: Heartbeat
+}
+
 export class KubeClient {
+  readonly notices: Notices
+  readonly heartbeat?: Heartbeat
+
   constructor(
     readonly conn: Connection,
-    readonly namespace: string
-  ) {}
+    readonly namespace: string,
+    options: ClientOptions = {}
+  ) {
+    this.notices = options.notices ?? new Notices()
+    this.heartbeat = options.heartbeat
+  }
+
+  /** The same connection and options, in another namespace. */
+  in(namespace: string): KubeClient {
+    return new KubeClient(this.conn, namespace, this)
+  }
 
   /** Parses the JSON answer of `text`. */
   async call<T>(

@@ -8,6 +8,7 @@ import type { V1Status } from '@kubernetes/client-node'
 import { HookError } from '@container-hooks/hooklib'
 import { PassThrough, type Readable, type Writable } from 'node:stream'
 import WebSocket from 'ws'
+import { BackPressure } from '../back-pressure'
 import { KubeApiError, type KubeClient } from './client'
 
 const STDIN = 0
@@ -15,6 +16,8 @@ const STDOUT = 1
 const STDERR = 2
 const STATUS = 3
 const CLOSE = 255
+// The defaults of ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS / _DEADLINE_MS (kubectl's ping period).
+const DEFAULT_PING_MS = 5_000
 
 export interface ExecRequest {
   pod: string
@@ -30,6 +33,8 @@ export interface ExecRequest {
   pingIntervalMs?: number
   /** No pong for this long: the connection is dead. */
   deadAfterMs?: number
+  /** Called once the API server has upgraded the connection: the command runs. */
+  onOpen?: () => void
 }
 
 /** The server answered with a status that is not an exit code (e.g. no such executable). */
@@ -110,21 +115,135 @@ export function execQuiet(
   })
 }
 
-/** Runs `req.command` and resolves its exit code. */
-export function exec(client: KubeClient, req: ExecRequest): Promise<number> {
-  const ws = new WebSocket(execUrl(client, req), ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
+/** The websocket of one exec; the mask is skipped (zeroMask), compression is not worth it. */
+function openExec(client: KubeClient, req: ExecRequest): WebSocket {
+  return new WebSocket(execUrl(client, req), ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
     ...client.conn.options,
     perMessageDeflate: false,
     generateMask: zeroMask
   })
+}
+
+function lostConnection(req: ExecRequest, why: string): LostConnectionError {
+  return new LostConnectionError(
+    `Lost the connection to the pod while ${req.what} was running: ${why}`
+  )
+}
+
+/** The API server refused the upgrade: its Status message, with the permission to grant. */
+function refusal(req: ExecRequest, status: number, body: string): KubeApiError {
+  let message = body.trim().slice(0, 500)
+  try {
+    message = (JSON.parse(body) as V1Status).message ?? message
+  } catch {
+    // keep the raw body
+  }
+  const hint =
+    status === 401 || status === 403
+      ? `. Grant "create" (and "get") on "pods/exec" to the runner's ServiceAccount (see the Role in docs/k8s.md)`
+      : ''
+  return new KubeApiError(
+    `Kubernetes refused to exec ${req.what} in pod ${req.pod} (HTTP ${status}: ${message})${hint}`,
+    status
+  )
+}
+
+/**
+ * Pings every heartbeat period; `onDead` when no pong came for the deadline. Returns the stop.
+ */
+function keepAlive(
+  ws: WebSocket,
+  client: KubeClient,
+  req: ExecRequest,
+  onDead: (err: Error) => void
+): () => void {
+  const pingEvery = req.pingIntervalMs ?? client.heartbeat?.periodMs ?? DEFAULT_PING_MS
+  const deadAfter = req.deadAfterMs ?? client.heartbeat?.deadlineMs ?? 12 * pingEvery + 1000
+  let lastPong = Date.now()
+  ws.on('pong', () => {
+    lastPong = Date.now()
+  })
+  const pinger = setInterval(() => {
+    if (ws.readyState !== WebSocket.OPEN) return
+    if (Date.now() - lastPong > deadAfter)
+      return onDead(lostConnection(req, `no answer to pings for ${Math.round(deadAfter / 1000)} s`))
+    ws.ping()
+  }, pingEvery)
+  return () => clearInterval(pinger)
+}
+
+/**
+ * Output frames go to stdout/stderr, pausing the socket while a target is full; the status
+ * frame ends the exec with the command's exit code (or the server's refusal to run it).
+ */
+function onFrames(
+  ws: WebSocket,
+  req: ExecRequest,
+  finish: (error: Error | undefined, code?: number) => void
+): void {
+  const output = new BackPressure(ws)
+  ws.on('message', (data: Buffer) => {
+    // What a terminated socket still had buffered belongs to an exec already given up: a
+    // re-attach resumes from what was passed on before.
+    if (ws.readyState !== WebSocket.OPEN) return
+    const channel = data[0]
+    const payload = data.subarray(1)
+    if (channel === STDOUT || channel === STDERR) {
+      output.write(channel === STDOUT ? req.stdout : req.stderr, payload)
+    } else if (channel === STATUS) {
+      try {
+        finish(undefined, exitCodeOf(JSON.parse(payload.toString()) as V1Status, req.what))
+      } catch (err) {
+        finish(err as Error)
+      }
+    }
+  })
+}
+
+/** Everything that ends an exec without a status: refusal, socket errors, an early close. */
+function onFailures(
+  ws: WebSocket,
+  req: ExecRequest,
+  finish: (error: Error | undefined, code?: number) => void
+): void {
+  let opened = false
+  ws.on('unexpected-response', (_request, res) => {
+    const chunks: Buffer[] = []
+    res.on('data', (c: Buffer) => chunks.push(c))
+    res.on('end', () => finish(refusal(req, res.statusCode ?? 0, Buffer.concat(chunks).toString())))
+  })
+  ws.on('open', () => {
+    opened = true
+    req.onOpen?.()
+    if (req.stdin === undefined) return
+    sendStdin(ws, req.stdin).catch((err: Error) =>
+      finish(new LostConnectionError(`Could not send input to ${req.what}: ${err.message}`))
+    )
+  })
+  ws.on('error', err => {
+    finish(
+      opened
+        ? lostConnection(req, err.message)
+        : new KubeApiError(`Cannot exec in pod ${req.pod}: ${err.message}`, 0)
+    )
+  })
+  ws.on('close', (code, reason) => {
+    const detail = reason.length > 0 ? `${code} ${reason.toString()}` : String(code)
+    finish(
+      lostConnection(req, `the stream closed without an exit status (websocket close ${detail})`)
+    )
+  })
+}
+
+/** Runs `req.command` and resolves its exit code. */
+export function exec(client: KubeClient, req: ExecRequest): Promise<number> {
+  const ws = openExec(client, req)
   return new Promise<number>((resolve, reject) => {
     let settled = false
-    let opened = false
-    let lastPong = Date.now()
     const finish = (error: Error | undefined, code = 0): void => {
       if (settled) return
       settled = true
-      clearInterval(pinger)
+      stopPings()
       req.signal?.removeEventListener('abort', onAbort)
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.terminate()
       if (error) reject(error)
@@ -132,91 +251,11 @@ export function exec(client: KubeClient, req: ExecRequest): Promise<number> {
     }
     const onAbort = (): void =>
       finish(req.signal?.reason instanceof Error ? req.signal.reason : new HookError('Cancelled'))
+    // All handlers first: even a cancelled exec's terminate() emits "error" on the socket.
+    const stopPings = keepAlive(ws, client, req, finish)
+    onFrames(ws, req, finish)
+    onFailures(ws, req, finish)
     if (req.signal?.aborted) return onAbort()
     req.signal?.addEventListener('abort', onAbort, { once: true })
-
-    const pingEvery = req.pingIntervalMs ?? 10_000
-    const deadAfter = req.deadAfterMs ?? 3 * pingEvery
-    const pinger = setInterval(() => {
-      if (ws.readyState !== WebSocket.OPEN) return
-      if (Date.now() - lastPong > deadAfter) {
-        finish(
-          new LostConnectionError(
-            `Lost the connection to the pod while ${req.what} was running: no answer to pings for ${Math.round(deadAfter / 1000)} s`
-          )
-        )
-        return
-      }
-      ws.ping()
-    }, pingEvery)
-    ws.on('pong', () => {
-      lastPong = Date.now()
-    })
-
-    ws.on('unexpected-response', (_request, res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString()
-        let message = body.trim().slice(0, 500)
-        try {
-          message = (JSON.parse(body) as V1Status).message ?? message
-        } catch {
-          // keep the raw body
-        }
-        const status = res.statusCode ?? 0
-        const hint =
-          status === 401 || status === 403
-            ? `. Grant "create" (and "get") on "pods/exec" to the runner's ServiceAccount (see the Role in docs/k8s.md)`
-            : ''
-        finish(
-          new KubeApiError(
-            `Kubernetes refused to exec ${req.what} in pod ${req.pod} (HTTP ${status}: ${message})${hint}`,
-            status
-          )
-        )
-      })
-    })
-    ws.on('open', () => {
-      opened = true
-      if (req.stdin === undefined) return
-      sendStdin(ws, req.stdin).catch((err: Error) =>
-        finish(new LostConnectionError(`Could not send input to ${req.what}: ${err.message}`))
-      )
-    })
-    ws.on('message', (data: Buffer) => {
-      const channel = data[0]
-      const payload = data.subarray(1)
-      if (channel === STDOUT || channel === STDERR) {
-        const target = channel === STDOUT ? req.stdout : req.stderr
-        if (!target.write(payload)) {
-          ws.pause()
-          target.once('drain', () => ws.resume())
-        }
-      } else if (channel === STATUS) {
-        try {
-          finish(undefined, exitCodeOf(JSON.parse(payload.toString()) as V1Status, req.what))
-        } catch (err) {
-          finish(err as Error)
-        }
-      }
-    })
-    ws.on('error', err => {
-      finish(
-        opened
-          ? new LostConnectionError(
-              `Lost the connection to the pod while ${req.what} was running: ${err.message}`
-            )
-          : new KubeApiError(`Cannot exec in pod ${req.pod}: ${err.message}`, 0)
-      )
-    })
-    ws.on('close', (code, reason) => {
-      const detail = reason.length > 0 ? `${code} ${reason.toString()}` : String(code)
-      finish(
-        new LostConnectionError(
-          `Lost the connection to the pod while ${req.what} was running: the stream closed without an exit status (websocket close ${detail})`
-        )
-      )
-    })
   })
 }

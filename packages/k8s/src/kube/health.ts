@@ -78,7 +78,7 @@ async function eventsAfterStop(
   let events: CoreV1Event[] = []
   for (let i = 0; i < EVENT_TRIES; i++) {
     events = await podEventList(client, pod).catch(() => [])
-    if (killedByProbe(events, container)) break
+    if (killedByProbe(events, container) || client.notices.isMissing('events')) break
     await sleep(EVENT_RETRY_MS, signal)
   }
   return events
@@ -106,7 +106,11 @@ async function failure(
     )
     log.info(`Recent logs of the ${description}:`)
     log.info(logs.replace(/\n$/, '') || '(empty)')
-    const output = lastProbeOutput(events, container) ?? '(no health check ran yet)'
+    const output =
+      lastProbeOutput(events, container) ??
+      (client.notices.isMissing('events')
+        ? '(unknown: the kubelet reports it in events, which the hook may not list)'
+        : '(no health check ran yet)')
     sentences.push(
       `The ${description} ${reason(container, events)}. Last health check output: ${output}`
     )

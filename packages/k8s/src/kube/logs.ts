@@ -1,134 +1,124 @@
 /**
  * Streams a container's output live from its first line (pods/log with follow) until the
  * container has terminated, with back-pressure, and returns how it terminated. The exit code
- * comes from the container status, never from the stream. A stream that ends while the
- * container still runs (API server restart, dropped connection) is resumed from the last line's
- * timestamp without repeating lines.
+ * comes from the container status, never from the stream. A stream that ends or breaks while
+ * the container still runs (API server restart, dropped connection) is followed again where it
+ * stopped (LogDecoder), for up to the reconnect bound of no answer from the API.
  */
 import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node'
-import { HookError } from '@container-hooks/hooklib'
+import { ConnectionWatch, HookError, type Logger } from '@container-hooks/hooklib'
 import { once } from 'node:events'
+import type { IncomingMessage } from 'node:http'
 import type { Writable } from 'node:stream'
+import { apiPeer, isApiConnectionError } from './api-connection'
 import type { KubeClient } from './client'
-import { LostConnectionError } from './exec'
+import { LogDecoder } from './log-decoder'
 import { getPod, POLL_MS, sleep } from './pods'
 
-// Consecutive failures to reach the API for this long: the step's fate is unknown.
-const LOST_AFTER_MS = 120_000
-const SPACE = 0x20
-const NEWLINE = 0x0a
+export interface LogFollow {
+  client: KubeClient
+  pod: string
+  container: string
+  out: Writable
+  signal: AbortSignal
+  log: Logger
+  /** How long the API may not answer before the step's fate counts as unknown. */
+  reconnectMs: number
+}
 
 /**
- * Removes the timestamp the kubelet puts in front of every line (`timestamps=true`), and after
- * `resume()` drops the lines a resumed stream repeats (those not newer than the last one shown).
- * The kubelet's timestamps have a fixed width, so they compare as strings.
+ * The hook's lines ("lost", "back") wait while the step's output is inside a line, so that no
+ * step line is split by them.
  */
-export class LogDecoder {
-  /** Timestamp of the last line shown. */
-  last = ''
-  private after = ''
-  // The timestamp read so far at the start of a line; undefined inside a line.
-  private head: string | undefined = ''
-  private skipping = false
+class LineSafeLog {
+  private pending: string[] = []
 
-  push(chunk: Buffer): Buffer {
-    const out: Buffer[] = []
-    let i = 0
-    while (i < chunk.length) {
-      if (this.head !== undefined) {
-        const space = chunk.indexOf(SPACE, i)
-        if (space < 0) {
-          this.head += chunk.toString('latin1', i)
-          break
-        }
-        const stamp = this.head + chunk.toString('latin1', i, space)
-        this.head = undefined
-        this.skipping = this.after !== '' && stamp <= this.after
-        if (!this.skipping) this.last = stamp
-        i = space + 1
-        continue
-      }
-      const newline = chunk.indexOf(NEWLINE, i)
-      const end = newline < 0 ? chunk.length : newline + 1
-      if (!this.skipping) out.push(chunk.subarray(i, end))
-      if (newline >= 0) this.head = ''
-      i = end
-    }
-    return Buffer.concat(out)
+  constructor(
+    private readonly log: Logger,
+    private readonly decoder: LogDecoder
+  ) {}
+
+  info = (msg: string): void => {
+    this.pending.push(msg)
+    if (this.decoder.atLineStart) this.flush()
   }
 
-  /** Before reading a resumed stream; returns a newline when the last line shown was cut off. */
-  resume(): Buffer {
-    const cut = this.head === undefined && !this.skipping
-    this.after = this.last
-    this.head = ''
-    this.skipping = false
-    return Buffer.from(cut ? '\n' : '')
+  flush(): void {
+    for (const msg of this.pending.splice(0)) this.log.info(msg)
   }
 }
 
+function openStream(f: LogFollow, decoder: LogDecoder): Promise<IncomingMessage> {
+  const since = decoder.since ? `&sinceTime=${encodeURIComponent(decoder.since)}` : ''
+  const path = `pods/${f.pod}/log?container=${encodeURIComponent(f.container)}&follow=true&timestamps=true${since}`
+  return f.client.stream(path, { verb: 'get', resource: 'pods/log' }, f.signal)
+}
+
+interface Following {
+  decoder: LogDecoder
+  lines: LineSafeLog
+  watch: ConnectionWatch
+}
+
+/** Copies the stream to `out`; false when the connection broke. */
 async function copyStream(
-  client: KubeClient,
-  path: string,
-  decoder: LogDecoder,
-  out: Writable,
-  signal: AbortSignal
-): Promise<void> {
-  const res = await client.stream(path, { verb: 'get', resource: 'pods/log' }, signal)
-  for await (const chunk of res) {
-    const text = decoder.push(chunk as Buffer)
-    if (text.length > 0 && !out.write(text)) await once(out, 'drain', { signal })
+  res: IncomingMessage,
+  f: LogFollow,
+  { decoder, lines, watch }: Following
+): Promise<boolean> {
+  try {
+    for await (const chunk of res) {
+      const text = decoder.push(chunk as Buffer)
+      if (text.length === 0) continue
+      if (!f.out.write(text)) await once(f.out, 'drain', { signal: f.signal })
+      if (decoder.atLineStart) lines.flush()
+    }
+    return true
+  } catch (err) {
+    if (f.signal.aborted || !isApiConnectionError(err)) throw err
+    watch.lost(err)
+    return false
   }
 }
 
-function terminated(pod: V1Pod, container: string): V1ContainerStateTerminated | undefined {
-  return pod.status?.containerStatuses?.find(s => s.name === container)?.state?.terminated
+/** How the container ended, undefined while it runs. */
+function ended(pod: V1Pod, f: LogFollow): V1ContainerStateTerminated | undefined {
+  const done = pod.status?.containerStatuses?.find(s => s.name === f.container)?.state?.terminated
+  if (done) return done
+  const phase = pod.status?.phase
+  if (phase === 'Failed' || phase === 'Succeeded')
+    throw new HookError(
+      `Step pod ${f.pod} ended (${phase}) without a status for its container${pod.status?.message ? `: ${pod.status.message}` : ''}`
+    )
+  return undefined
 }
 
-export async function followLog(
-  client: KubeClient,
-  pod: string,
-  container: string,
-  out: Writable,
-  signal: AbortSignal
-): Promise<V1ContainerStateTerminated> {
+export async function followLog(f: LogFollow): Promise<V1ContainerStateTerminated> {
   const decoder = new LogDecoder()
-  const query = `container=${encodeURIComponent(container)}&follow=true&timestamps=true`
-  let failingSince: number | undefined
-  for (let first = true; ; first = false) {
-    let failure: Error | undefined
-    try {
-      if (!first) out.write(decoder.resume())
-      const since = decoder.last ? `&sinceTime=${encodeURIComponent(decoder.last)}` : ''
-      await copyStream(client, `pods/${pod}/log?${query}${since}`, decoder, out, signal)
-    } catch (err) {
-      if (signal.aborted) throw err
-      failure = err as Error
-    }
-    let state: V1Pod | undefined
-    try {
-      state = await getPod(client, pod)
-    } catch (err) {
-      if (signal.aborted) throw err
-      failure = err as Error
-    }
-    if (state) {
-      const done = terminated(state, container)
+  const lines = new LineSafeLog(f.log, decoder)
+  const watch = new ConnectionWatch({
+    boundMs: f.reconnectMs,
+    peer: apiPeer(f.client),
+    signal: f.signal,
+    log: lines,
+    isConnectionError: isApiConnectionError
+  })
+  try {
+    for (let first = true; ; first = false) {
+      if (!first) decoder.resume()
+      const res = await watch.call(() => openStream(f, decoder))
+      // Broken: follow again at once (the watch paces the attempts while there is no answer).
+      if (!(await copyStream(res, f, { decoder, lines, watch }))) continue
+      const done = ended(await watch.call(() => getPod(f.client, f.pod)), f)
       if (done) return done
-      const phase = state.status?.phase
-      if (phase === 'Failed' || phase === 'Succeeded')
-        throw new HookError(
-          `Step pod ${pod} ended (${phase}) without a status for its container${state.status?.message ? `: ${state.status.message}` : ''}`
-        )
+      // The kubelet ends the stream when the container exits; its status follows within a moment.
+      await sleep(POLL_MS, f.signal)
     }
-    if (failure === undefined) failingSince = undefined
-    else failingSince ??= Date.now()
-    if (failingSince !== undefined && Date.now() - failingSince > LOST_AFTER_MS) {
-      throw new LostConnectionError(
-        `Lost the connection to the Kubernetes API while the container step was running: ${failure?.message ?? ''}`
+  } finally {
+    lines.flush()
+    if (decoder.gaps > 0)
+      f.log.warning(
+        `Part of the step's output is missing: the container's log was rotated while the connection to the API was down (${decoder.gaps} time(s))`
       )
-    }
-    // The kubelet ends the stream when the container exits; its status follows within a moment.
-    await sleep(failure ? 1_000 : POLL_MS, signal)
   }
 }

@@ -16,6 +16,7 @@ import type {
 import { HookError } from '@container-hooks/hooklib'
 import { EXTERNALS_CONTAINER } from '../specs/job-pod'
 import type { KubeClient } from './client'
+import { isForbidden } from './notices'
 
 export const POLL_MS = 200
 // A local image starts in about a second: poll faster at first, so as not to add a poll's wait.
@@ -99,13 +100,21 @@ export async function deleteObject(
   }
 }
 
+/** The pod's events; none without "list" on events (optional: one notice, src/kube/notices). */
 export async function podEventList(client: KubeClient, pod: string): Promise<CoreV1Event[]> {
+  if (client.notices.isMissing('events')) return []
   const selector = encodeURIComponent(`involvedObject.name=${pod},involvedObject.kind=Pod`)
-  const list = await client.call<CoreV1EventList>('GET', `events?fieldSelector=${selector}`, {
-    verb: 'list',
-    resource: 'events'
-  })
-  return list.items
+  try {
+    const list = await client.call<CoreV1EventList>('GET', `events?fieldSelector=${selector}`, {
+      verb: 'list',
+      resource: 'events'
+    })
+    return list.items
+  } catch (err) {
+    if (!isForbidden(err)) throw err
+    client.notices.missing('events')
+    return []
+  }
 }
 
 export async function podEvents(client: KubeClient, pod: string): Promise<string[]> {

@@ -23,6 +23,8 @@ import { withOptions, type ContainerOptions, type JobOptions } from './container
 
 export const JOB_CONTAINER = 'job'
 export const WORK_VOLUME = 'work'
+/** Where `_work` is in the job container (and in a step pod's sync container). */
+export const POD_WORK = '/__w'
 export const EXTERNALS_VOLUME = 'externals'
 /** The container that fills /__e, then exits (externalsContainer). */
 export const EXTERNALS_CONTAINER = 'externals'
@@ -79,7 +81,7 @@ function ports(container: HookContainer, field: string): V1ContainerPort[] {
 /** The runner's paths inside the job container, all on the work volume but /__e. */
 export function jobMounts(): V1VolumeMount[] {
   return [
-    { name: WORK_VOLUME, mountPath: '/__w' },
+    { name: WORK_VOLUME, mountPath: POD_WORK },
     { name: EXTERNALS_VOLUME, mountPath: '/__e', readOnly: true },
     { name: WORK_VOLUME, mountPath: '/github/home', subPath: '_temp/_github_home' },
     { name: WORK_VOLUME, mountPath: '/github/workflow', subPath: '_temp/_github_workflow' }
@@ -104,11 +106,11 @@ export function jobContainer(container: HookContainer, options: ContainerOptions
   const command = entry(container, options)
   const spec: V1Container = {
     name: JOB_CONTAINER,
-    image: requiredImage(container, 'container'),
+    image: requiredImage(container, 'args.container'),
     ...(command.command ? command : { command: KEEP_ALIVE }),
     env: envList({ ...JOB_DEFAULT_ENV, ...container.environmentVariables }),
     volumeMounts: jobMounts(),
-    ports: ports(container, 'container')
+    ports: ports(container, 'args.container')
   }
   if (container.workingDirectory) spec.workingDir = container.workingDirectory
   return withOptions(spec, options, shmVolume())
@@ -120,7 +122,7 @@ export function serviceContainer(
   index: number,
   options: ContainerOptions
 ): V1Container {
-  const field = `services[${index}]`
+  const field = `args.services[${index}]`
   const spec: V1Container = {
     name,
     image: requiredImage(service, field),

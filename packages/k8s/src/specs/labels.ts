@@ -9,6 +9,11 @@ export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by'
 export const LABEL_RUNNER = 'container-hooks.github.io/runner-pod'
 export const LABEL_ROLE = 'container-hooks.github.io/role'
 /**
+ * actions/runner-container-hooks' label on everything it creates, with the runner pod's name:
+ * kept so that NetworkPolicies and monitoring written for it select our pods too.
+ */
+export const LABEL_INCUMBENT_RUNNER = 'runner-pod'
+/**
  * Set on the job pod by a failed script step, with its exit code: the runner drops a failed
  * step's response, so the pod carries it to cleanup_job, which then shows the job's logs.
  */
@@ -59,7 +64,8 @@ export function labelsFor(runnerPod: string, role: ObjectRole): Record<string, s
   return {
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_RUNNER]: labelValue(runnerPod),
-    [LABEL_ROLE]: role
+    [LABEL_ROLE]: role,
+    [LABEL_INCUMBENT_RUNNER]: labelValue(runnerPod)
   }
 }
 

@@ -23,8 +23,15 @@ import {
   type HookContainer
 } from '@container-hooks/hooklib'
 import { isAbsolute, relative } from 'node:path'
-import { KEEP_ALIVE, placement, WORK_VOLUME, workVolume, type PodStorage } from './job-pod'
-import { POD_WORK } from '../sync/copy'
+import { withOptions, type ContainerOptions } from './container-options'
+import {
+  KEEP_ALIVE,
+  placement,
+  POD_WORK,
+  WORK_VOLUME,
+  workVolume,
+  type PodStorage
+} from './job-pod'
 import type { PodTemplate } from './template-merge'
 
 export const STEP_CONTAINER = 'step'
@@ -123,7 +130,11 @@ export interface StepPodInput {
   pullSecrets: string[]
   /** The job pod's IP and its service names: the step reaches services as the job does. */
   services?: { ip: string; names: string[] }
+  /** `args.createOptions`, as Kubernetes can express them (containerOptions). */
+  options?: ContainerOptions
 }
+
+const STEP_SHM_VOLUME = 'shm-step'
 
 function stepContainer(input: StepPodInput): V1Container {
   const { entryPoint, entryPointArgs, workingDirectory } = input.container
@@ -142,7 +153,27 @@ function stepContainer(input: StepPodInput): V1Container {
     }))
   }
   if (workingDirectory) spec.workingDir = workingDirectory
-  return spec
+  return input.options ? withOptions(spec, input.options, STEP_SHM_VOLUME) : spec
+}
+
+/** What the step's options add to the pod: a /dev/shm of --shm-size, --add-host entries. */
+function optionsPodSpec(input: StepPodInput): Pick<V1PodSpec, 'volumes' | 'hostAliases'> {
+  const shmSize = input.options?.shmSize
+  const hostAliases = [
+    ...(input.services && input.services.names.length > 0
+      ? [{ ip: input.services.ip, hostnames: input.services.names }]
+      : []),
+    ...(input.options?.hostAliases ?? [])
+  ]
+  return {
+    volumes: [
+      workVolume(input.storage),
+      ...(shmSize
+        ? [{ name: STEP_SHM_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: shmSize } }]
+        : [])
+    ],
+    ...(hostAliases.length > 0 ? { hostAliases } : {})
+  }
 }
 
 function syncContainer(image: string, timeoutSeconds: number): V1Container {
@@ -182,11 +213,9 @@ export function stepPodSpec(input: StepPodInput): V1Pod {
       ...(copy ? [syncContainer(input.syncImage!, input.syncTimeoutSeconds ?? 600)] : []),
       stepContainer(input)
     ],
-    volumes: [workVolume(input.storage)],
+    ...optionsPodSpec(input),
     ...placement(input.storage)
   }
-  if (input.services && input.services.names.length > 0)
-    spec.hostAliases = [{ ip: input.services.ip, hostnames: input.services.names }]
   if (input.pullSecrets.length > 0)
     spec.imagePullSecrets = input.pullSecrets.map(name => ({ name }))
   return { metadata: { name: input.name, labels: input.labels }, spec }

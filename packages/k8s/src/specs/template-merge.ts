@@ -1,7 +1,7 @@
 /**
  * ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: a YAML PodTemplateSpec merged into the job pod.
  * Containers named `$job` / `$<service>` merge into those containers (env, volumeMounts, ports
- * and envFrom appended, other fields replaced); other containers become sidecars. Pod-level
+ * and envFrom appended, `image` ignored, other fields replaced); other containers become sidecars. Pod-level
  * lists (volumes, initContainers, imagePullSecrets, tolerations) are appended, other pod fields
  * replaced, labels and annotations merged with ours winning. Nothing shared is mutated.
  */
@@ -74,12 +74,27 @@ export function parseTemplate(text: string, source: string): PodTemplate {
 }
 
 function mergeContainer(ours: V1Container, theirs: V1Container): V1Container {
-  const merged: V1Container = { ...ours, ...structuredClone(theirs), name: ours.name }
+  // The workflow's image wins, as in the incumbent (templateImageWarning says so once).
+  const merged: V1Container = {
+    ...ours,
+    ...structuredClone(theirs),
+    name: ours.name,
+    image: ours.image
+  }
   for (const list of APPENDED_CONTAINER_LISTS) {
     const combined = [...(ours[list] ?? []), ...structuredClone(theirs[list] ?? [])]
     if (combined.length > 0) (merged as unknown as Record<string, unknown>)[list] = combined
   }
   return merged
+}
+
+/** The one warning for `image:` under `$job` / `$<service>`, which the merge ignores. */
+export function templateImageWarning(template: PodTemplate): string | undefined {
+  const named = (template.spec?.containers ?? [])
+    .filter(c => c.name.startsWith('$') && c.image !== undefined)
+    .map(c => c.name)
+  if (named.length === 0) return undefined
+  return `${VARIABLE}: the image of ${named.join(', ')} is ignored; the workflow's image is used (as in actions/runner-container-hooks)`
 }
 
 /** Returns a new pod: `pod` merged with `template`; neither input is changed. */

@@ -15,7 +15,7 @@ export interface UserVolumeOwner {
   name: string
   /** How messages name it: "the job container", "service redis". */
   label: string
-  /** Input field for errors, e.g. "container" or "services[0]". */
+  /** Input field for errors, e.g. "args.container" or "args.services[0]". */
   field: string
   container: HookContainer
 }
@@ -44,12 +44,12 @@ export function volumeOwners(
 ): UserVolumeOwner[] {
   return [
     ...(container
-      ? [{ name: jobName, label: 'the job container', field: 'container', container }]
+      ? [{ name: jobName, label: 'the job container', field: 'args.container', container }]
       : []),
     ...services.map((service, i) => ({
       name: serviceNames[i],
       label: `service ${serviceNames[i]}`,
-      field: `services[${i}]`,
+      field: `args.services[${i}]`,
       container: service
     }))
   ]

@@ -5,6 +5,7 @@
  */
 import { connect } from 'node:net'
 import type { Writable } from 'node:stream'
+import { BackPressure } from '../back-pressure'
 import { FRAME, FrameReader, frame } from './protocol'
 import { helperSocket } from './socket-path'
 
@@ -49,6 +50,7 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<H
   return new Promise(resolve => {
     const conn = connect(path)
     const reader = new FrameReader()
+    const output = new BackPressure(conn)
     let connected = false
     let declined = false
     let code: number | undefined
@@ -70,10 +72,7 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<H
         if (f.type === FRAME.decline) declined = true
         const target =
           f.type === FRAME.stdout ? io.stdout : f.type === FRAME.stderr ? io.stderr : undefined
-        if (target && !target.write(f.payload)) {
-          conn.pause()
-          target.once('drain', () => conn.resume())
-        }
+        if (target) output.write(target, f.payload)
       }
     })
     conn.on('error', () => undefined)

@@ -5,15 +5,20 @@ import { FRAME, HELPER_ARG, frame } from './protocol'
 import { helperSocket } from './socket-path'
 
 const STOP_TIMEOUT_MS = 2_000
+/**
+ * The hook's bundle, which the helper runs too: scripts/bundle-loader.mjs runs the hook with
+ * the bundle's own `__filename`.
+ */
+const BUNDLE = __filename
 
 /**
- * Starts `script` (the hook's own bundle) as `pod`'s helper, detached: no pipe of the runner's
+ * Starts the hook's own bundle as `pod`'s helper, detached: no pipe of the runner's
  * stays open (the runner waits for them) and the runner's kill of this process does not reach
  * it. Nothing waits for it: until it listens, steps run in their own process. The caller kills
  * it if the job does not start after all.
  */
-export function startHelper(script: string, pod: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [script, HELPER_ARG, pod], {
+export function startHelper(pod: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [BUNDLE, HELPER_ARG, pod], {
     detached: true,
     stdio: 'ignore',
     env

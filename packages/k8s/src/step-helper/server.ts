@@ -12,6 +12,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { Readable, Writable } from 'node:stream'
 import { FRAME, FrameReader, frame, sameCluster } from './protocol'
 import { ensureTrustedDir, socketPath } from './socket-path'
+import { BUILD_INFO } from '../build-info'
 
 export const IDLE_MS = 15 * 60_000
 
@@ -32,10 +33,9 @@ function channel(conn: Socket, type: number): Writable {
 
 function run(conn: Socket, request: Request, handlers: HookHandlers, cancel: Cancel): void {
   const stdout = channel(conn, FRAME.stdout)
-  if (isDebug(request.env))
-    stdout.write(`::debug::Run by the job's step helper (pid ${process.pid})\n`)
   void runHook(handlers, {
     stdin: Readable.from([request.input]),
+    version: BUILD_INFO,
     env: request.env,
     write: text => void stdout.write(text),
     stdout,
@@ -50,6 +50,9 @@ function run(conn: Socket, request: Request, handlers: HookHandlers, cancel: Can
     // After the output: a stream's writes are queued on the socket in order.
     stdout.end(() => conn.end(frame(FRAME.exit, String(code))))
   })
+  // After runHook's first, synchronous, debug line: the version.
+  if (isDebug(request.env))
+    stdout.write(`::debug::Run by the job's step helper (pid ${process.pid})\n`)
 }
 
 /** Undefined for anything but {input, env}: not from our client, dropped. */

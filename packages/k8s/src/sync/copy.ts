@@ -1,8 +1,8 @@
 /**
  * Copy mode: the runner's `_work` moves between the host and the job pod as ONE tar stream per
  * direction over exec (host tar ⇄ tar in the pod), and after the first copy only the entries
- * whose manifest changed. The manifest both sides last agreed on is kept on the host, outside
- * `_work`. Deletions are not propagated.
+ * whose manifest changed (src/sync/manifest.ts). Both sides' manifests after the last sync are
+ * kept on the host, outside `_work`; deletions are propagated both ways.
  */
 import { HookError } from '@container-hooks/hooklib'
 import { spawn } from 'node:child_process'
@@ -13,20 +13,21 @@ import { PassThrough, Writable, type Readable } from 'node:stream'
 import type { KubeClient } from '../kube/client'
 import type { JobState } from '../state'
 import { exec } from '../kube/exec'
-import { hostManifest } from './host-manifest'
+import { hostEntries, hostManifest } from './host-manifest'
 import {
   changedPaths,
   deletedPaths,
   fromJson,
-  parsePodManifest,
-  POD_MANIFEST_SCRIPT,
+  merged,
   toJson,
-  type Manifest
+  without,
+  type Manifest,
+  type SyncState
 } from './manifest'
+import { POD_WORK } from '../specs/job-pod'
+import { parsePodListing, POD_MANIFEST_SCRIPT, POD_PUSH_SCRIPT } from './pod-listing'
 
-export const POD_WORK = '/__w'
 // Busybox tar has no -T: the list (one ./path per line, from stdin) goes through xargs.
-const PUSH_SCRIPT = 'cd "$1" && shift && rm -rf -- "$@" && tar -x -f -'
 const PULL_SCRIPT = 'cd "$1" && tr "\\n" "\\0" | xargs -0 tar -c -f -'
 
 export interface SyncTarget {
@@ -51,17 +52,17 @@ function manifestFile(pod: string): string {
   return join(tmpdir(), 'container-hooks', `${pod}.manifest.json`)
 }
 
-function loadManifest(pod: string): Manifest {
+function loadState(pod: string): SyncState {
   try {
     return fromJson(readFileSync(manifestFile(pod), 'utf8'))
   } catch {
-    return new Map()
+    return { host: new Map(), pod: new Map() }
   }
 }
 
-function saveManifest(pod: string, manifest: Manifest): void {
+function saveState(pod: string, state: SyncState): void {
   mkdirSync(join(tmpdir(), 'container-hooks'), { recursive: true })
-  writeFileSync(manifestFile(pod), toJson(manifest))
+  writeFileSync(manifestFile(pod), toJson(state))
 }
 
 export function forgetManifest(pod: string): void {
@@ -139,38 +140,48 @@ async function podCommand(
 
 /**
  * Sends `paths` (all of `_work` when undefined) into the pod as one tar stream, after removing
- * `deleted` there, in one exec.
+ * `deleted` there, in one exec; resolves the pod's listing of what it extracted.
  */
 async function sendPaths(
   target: SyncTarget,
   paths: string[] | undefined,
   deleted: string[] = [],
   into = { podDir: POD_WORK, tarArgs: [] as string[] }
-): Promise<void> {
+): Promise<Manifest> {
   const args = [
     ...into.tarArgs,
     ...(paths === undefined
       ? ['-c', '-f', '-', '-C', target.hostDir, '.']
       : ['-c', '-f', '-', '-C', target.hostDir, '--null', '-T', '-'])
   ]
+  const listing = new Collect()
   await hostTar(args, async child => {
     const archive = child.stdout!.pipe(new PassThrough({ highWaterMark: 1 << 20 }))
-    child.stdin!.end(paths === undefined ? undefined : paths.map(p => `${p}\0`).join(''))
-    const command = ['sh', '-c', PUSH_SCRIPT, 'push', into.podDir, ...deleted.map(p => `./${p}`)]
+    // "./": a name starting with "-" stays a name for the pod's stat.
+    child.stdin!.end(paths === undefined ? undefined : paths.map(p => `./${p}\0`).join(''))
+    const command = [
+      'sh',
+      '-c',
+      POD_PUSH_SCRIPT,
+      'push',
+      into.podDir,
+      ...deleted.map(p => `./${p}`)
+    ]
     await podCommand(target, command, 'copying the workspace into the pod', {
       // Piped at once: Node drops the output of an exited child nobody was reading yet.
       stdin: archive,
-      stdout: new Collect()
+      stdout: listing
     })
   })
+  return parsePodListing(listing.text())
 }
 
 /**
  * All of `target.hostDir` into `podDir` as a build context: no manifest kept, every entry owned
  * by root (Kaniko's COPY keeps the owner, `docker build` makes it root).
  */
-export function pushDirectory(target: SyncTarget, podDir: string): Promise<void> {
-  return sendPaths(target, undefined, [], {
+export async function pushDirectory(target: SyncTarget, podDir: string): Promise<void> {
+  await sendPaths(target, undefined, [], {
     podDir,
     tarArgs: ['--owner=0', '--group=0', '--numeric-owner']
   })
@@ -178,9 +189,9 @@ export function pushDirectory(target: SyncTarget, podDir: string): Promise<void>
 
 /** The first copy: all of `_work`. */
 export async function pushAll(target: SyncTarget): Promise<void> {
-  const manifest = hostManifest(target.hostDir)
-  await sendPaths(target, undefined)
-  saveManifest(target.pod, manifest)
+  const host = hostManifest(target.hostDir)
+  const pod = await sendPaths(target, undefined)
+  saveState(target.pod, { host, pod })
 }
 
 /** Whether `path` is one of `roots`, inside one, or a folder on the way to one. */
@@ -192,23 +203,25 @@ function onRootPath(roots: string[], path: string): boolean {
 
 /**
  * The first copy into a pod that needs only `roots` of `_work` (a container step's mounts). The
- * manifest also lists the folders leading to them, which tar creates in the pod, so that
+ * host manifest also lists the folders leading to them, which tar creates in the pod, so that
  * pullChanges brings back only what changed inside the roots.
  */
 export async function pushRoots(target: SyncTarget, roots: string[]): Promise<void> {
-  const manifest = hostManifest(target.hostDir, path => !onRootPath(roots, path))
-  await sendPaths(target, roots.includes('.') ? undefined : roots)
-  saveManifest(target.pod, manifest)
+  const host = hostManifest(target.hostDir, path => !onRootPath(roots, path))
+  const pod = await sendPaths(target, roots.includes('.') ? undefined : roots)
+  saveState(target.pod, { host, pod })
 }
 
 /** Before a step: what the runner changed on the host since the last sync. */
 export async function pushChanges(target: SyncTarget): Promise<string[]> {
-  const now = hostManifest(target.hostDir)
-  const before = loadManifest(target.pod)
-  const changed = changedPaths(before, now)
-  const deleted = deletedPaths(before, now)
-  if (changed.length + deleted.length > 0) await sendPaths(target, changed, deleted)
-  saveManifest(target.pod, now)
+  const host = hostManifest(target.hostDir)
+  const saved = loadState(target.pod)
+  const changed = changedPaths(saved.host, host)
+  const deleted = deletedPaths(saved.host, host)
+  let pod = saved.pod
+  if (changed.length + deleted.length > 0)
+    pod = merged(without(pod, deleted), await sendPaths(target, changed, deleted))
+  saveState(target.pod, { host, pod })
   return changed
 }
 
@@ -223,11 +236,12 @@ export async function pullChanges(target: SyncTarget): Promise<string[]> {
       stdout: listing
     }
   )
-  const now = parsePodManifest(listing.text())
-  const before = loadManifest(target.pod)
-  const changed = changedPaths(before, now)
-  for (const path of deletedPaths(before, now))
-    rmSync(join(target.hostDir, path), { recursive: true, force: true })
+  const pod = parsePodListing(listing.text())
+  const saved = loadState(target.pod)
+  const changed = changedPaths(saved.pod, pod)
+  const deleted = deletedPaths(saved.pod, pod)
+  for (const path of deleted) rmSync(join(target.hostDir, path), { recursive: true, force: true })
+  let host = without(saved.host, deleted)
   if (changed.length > 0) {
     // -i: xargs may split a long list over several tar runs, i.e. several archives in a row.
     await hostTar(['-x', '-i', '-f', '-', '-C', target.hostDir], child =>
@@ -241,7 +255,9 @@ export async function pullChanges(target: SyncTarget): Promise<string[]> {
         }
       )
     )
+    // What tar wrote is the host's new baseline: its own inodes and times.
+    host = merged(host, hostEntries(target.hostDir, changed))
   }
-  saveManifest(target.pod, now)
+  saveState(target.pod, { host, pod })
   return changed
 }

@@ -1,6 +1,11 @@
 /**
- * Copy mode's change detection: a manifest of path → (kind, size, mtime in seconds) for each
- * side, compared with the last state both sides agreed on, so a sync sends only what changed.
+ * Copy mode's change detection: a manifest of path → entry for each side (the host's `_work`
+ * and the pod's `/__w`), each compared only with that side's own previous listing, so a sync
+ * sends only what changed there. Size and whole-second mtime (what tar carries across) are
+ * backed by a stamp of the side's own: inode, full-precision mtime and ctime, which catch a
+ * same-size rewrite within the same second (`sed -i` makes a new inode; an in-place write moves
+ * ctime). Where the file system keeps whole seconds only, an entry changed in the second its
+ * listing began is "racy" and counts as changed at the next sync (as git does with its index).
  */
 
 export type EntryKind = 'file' | 'dir' | 'link'
@@ -8,12 +13,22 @@ export type EntryKind = 'file' | 'dir' | 'link'
 export interface Entry {
   kind: EntryKind
   size: number
-  /** Seconds: what `stat -c %Y` gives in any image. */
+  /** Whole seconds: what tar keeps across sides. */
   mtime: number
+  /** This side's identity of the entry (inode, full mtime, full ctime); opaque. */
+  stamp?: string
+  /** Changed too close to its listing for whole-second times to tell a later rewrite. */
+  racy?: boolean
 }
 
 /** Paths relative to `_work`, without a leading `./`. */
 export type Manifest = Map<string, Entry>
+
+/** What both sides looked like after the last sync. */
+export interface SyncState {
+  host: Manifest
+  pod: Manifest
+}
 
 // File type bits of st_mode.
 const S_IFMT = 0o170000
@@ -23,18 +38,12 @@ export function kindOfMode(mode: number): EntryKind | undefined {
   return KINDS[mode & S_IFMT]
 }
 
-/** The find/stat script run in the pod: one line per entry, `<hex mode> <size> <mtime> <path>`. */
-export const POD_MANIFEST_SCRIPT = 'cd "$1" && find . -mindepth 1 -exec stat -c "%f %s %Y %n" {} +'
-
-export function parsePodManifest(text: string): Manifest {
-  const manifest: Manifest = new Map()
-  for (const line of text.split('\n')) {
-    const match = /^([0-9a-f]+) (\d+) (\d+) \.\/(.+)$/.exec(line)
-    if (!match) continue
-    const kind = kindOfMode(parseInt(match[1], 16))
-    if (kind) manifest.set(match[4], { kind, size: Number(match[2]), mtime: Number(match[3]) })
-  }
-  return manifest
+/**
+ * Whether an entry whose ctime is `ctimeSec` (`wholeSeconds`: no sub-second part) may still
+ * change unseen: on such a file system, within a second of `clockSec`, when the listing began.
+ */
+export function isRacy(ctimeSec: number, wholeSeconds: boolean, clockSec: number): boolean {
+  return wholeSeconds && ctimeSec >= clockSec - 1
 }
 
 /** Whether a parent directory of `path` is in `dirs`. */
@@ -48,7 +57,9 @@ function underAny(dirs: Set<string>, path: string): boolean {
 function same(a: Entry | undefined, b: Entry): boolean {
   if (a === undefined || a.kind !== b.kind) return false
   // Directory sizes and times are the file system's business; only their existence matters.
-  return b.kind === 'dir' || (a.size === b.size && a.mtime === b.mtime)
+  if (b.kind === 'dir') return true
+  if (a.racy || a.size !== b.size || a.mtime !== b.mtime) return false
+  return a.stamp === undefined || b.stamp === undefined || a.stamp === b.stamp
 }
 
 /**
@@ -78,10 +89,25 @@ export function deletedPaths(before: Manifest, now: Manifest): string[] {
   return out
 }
 
-export function toJson(manifest: Manifest): string {
-  return JSON.stringify([...manifest])
+/** `manifest` without `paths` and everything under them. */
+export function without(manifest: Manifest, paths: string[]): Manifest {
+  if (paths.length === 0) return manifest
+  const gone = new Set(paths)
+  return new Map([...manifest].filter(([p]) => !gone.has(p) && !underAny(gone, p)))
 }
 
-export function fromJson(text: string): Manifest {
-  return new Map(JSON.parse(text) as [string, Entry][])
+/** `manifest` with the entries of `update` added or replaced. */
+export function merged(manifest: Manifest, update: Manifest): Manifest {
+  const out = new Map(manifest)
+  for (const [path, entry] of update) out.set(path, entry)
+  return out
+}
+
+export function toJson(state: SyncState): string {
+  return JSON.stringify({ host: [...state.host], pod: [...state.pod] })
+}
+
+export function fromJson(text: string): SyncState {
+  const parsed = JSON.parse(text) as { host: [string, Entry][]; pod: [string, Entry][] }
+  return { host: new Map(parsed.host), pod: new Map(parsed.pod) }
 }

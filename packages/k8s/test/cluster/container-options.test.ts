@@ -5,16 +5,13 @@
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { busybox } from '../helpers/containers'
 import { expectSuccess, jobContainer, runHook, runStep } from '../helpers/hook'
-import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
+import { cleanUpAfterEach, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
 const job = useClusterJob()
 
-afterEach(async () => {
-  expectSuccess(await runHook('cleanup_job', {}, null, job.work))
-  await expectNothingLeft(job.c)
-})
+cleanUpAfterEach(job)
 
 // What a step prints: uid, gid, hostname, /dev/shm size, the NET_ADMIN bit (12) of the
 // capability bounding set, and a variable from `-e`.

@@ -11,7 +11,9 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -108,6 +110,42 @@ describe('copy mode', () => {
     // The new script, its five file-command files and the response file; nothing else changed.
     expect(quiet.stdout).toMatch(/Copied 7 changed entries into the pod/)
     expect(quiet.stdout).toMatch(/Copied 0 changed entries out of the pod/)
+  })
+
+  test('a host rewrite of the same size in the same second reaches the next step', async () => {
+    const file = join(job.work.repo, 'host-version.txt')
+    writeFileSync(file, '1.2.3\n')
+    const first = await runStep(job.work, 'cat host-version.txt', state, COPY)
+    expect(first.stdout).toContain('1.2.3')
+    // Right after the step, the same size, and the old mtime put back: only inode/ctime tell.
+    const { atime, mtime } = statSync(file)
+    writeFileSync(file, '1.2.4\n')
+    utimesSync(file, atime, mtime)
+    const next = await runStep(job.work, 'cat host-version.txt', state, COPY)
+    expect(next.stdout).toContain('1.2.4')
+    expect(next.stdout).not.toContain('1.2.3')
+  })
+
+  test("a step's same-size rewrite in the same second (sed -i) reaches the host and later steps", async () => {
+    writeFileSync(join(job.work.repo, 'version.txt'), '1.2.3\n')
+    writeFileSync(join(job.work.repo, 'in-place.txt'), 'aaaa\n')
+    // Pushed just before the step, rewritten within the same second, mtime even put back.
+    await runStep(
+      job.work,
+      [
+        'cp -p version.txt /tmp/ref',
+        'sed -i s/1.2.3/1.2.4/ version.txt',
+        'touch -r /tmp/ref version.txt',
+        'printf "bbbb\\n" > in-place.txt',
+        'touch -r /tmp/ref in-place.txt'
+      ].join('\n'),
+      state,
+      COPY
+    )
+    expect(readFileSync(join(job.work.repo, 'version.txt'), 'utf8')).toBe('1.2.4\n')
+    expect(readFileSync(join(job.work.repo, 'in-place.txt'), 'utf8')).toBe('bbbb\n')
+    const next = await runStep(job.work, 'cat version.txt in-place.txt', state, COPY)
+    expect(next.stdout).toContain('1.2.4\nbbbb')
   })
 
   test('deletions propagate both ways and nothing comes back to life', async () => {

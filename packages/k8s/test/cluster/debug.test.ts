@@ -107,8 +107,10 @@ test('without pods/ephemeralcontainers in the Role: one warning, the step’s ow
     expect(run.code).toBe(5)
     const warned = warnings(run.stdout)
     expect(warned).toHaveLength(1)
-    expect(warned[0]).toContain('refused to patch pods/ephemeralcontainers')
-    expect(warned[0]).toContain('Grant "patch" on "pods/ephemeralcontainers"')
+    expect(warned[0]).toContain('the debug container needs "patch" on "pods/ephemeralcontainers"')
+    const notices = run.stdout.split('\n').filter(l => l.startsWith('::notice::'))
+    expect(notices).toHaveLength(1)
+    expect(notices[0]).toContain('resources: [pods/ephemeralcontainers], verbs: [get, patch]')
     expect(run.stdout).toContain('::error::The step failed with exit code 5')
   } finally {
     expectSuccess(await runHook('cleanup_job', {}, state, job.work, env))

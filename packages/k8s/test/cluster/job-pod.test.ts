@@ -9,21 +9,19 @@ import { busybox } from '../helpers/containers'
 import {
   expectSuccess,
   jobContainer,
+  jobTemplate,
   prepareJob,
   runHook,
   runStep,
   scriptStep
 } from '../helpers/hook'
-import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
+import { cleanUpAfterEach, expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
 const job = useClusterJob()
 
-afterEach(async () => {
-  expectSuccess(await runHook('cleanup_job', {}, null, job.work))
-  await expectNothingLeft(job.c)
-})
+cleanUpAfterEach(job)
 
 describe.each([
   ['volume', {}],
@@ -76,18 +74,14 @@ describe.each([
   })
 
   test('a template that sets resources and a label shows up in the created pod', async () => {
-    const template = join(job.work.temp, 'template.yaml')
-    writeFileSync(
-      template,
+    const template = jobTemplate(
+      job.work,
+      'template.yaml',
       [
-        'metadata:',
-        '  labels: { team: ci-platform }',
-        'spec:',
-        '  containers:',
-        '    - name: $job',
-        '      env: [{ name: FROM_TEMPLATE, value: "yes" }]',
-        '      resources: { limits: { cpu: 500m, memory: 256Mi } }'
-      ].join('\n')
+        'env: [{ name: FROM_TEMPLATE, value: "yes" }]',
+        'resources: { limits: { cpu: 500m, memory: 256Mi } }'
+      ],
+      ['metadata:', '  labels: { team: ci-platform }']
     )
     const withTemplate = { ...env, ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: template }
     const run = await prepareJob(job.work, {}, withTemplate)
@@ -104,7 +98,7 @@ describe.each([
 test.each([
   [
     'InvalidImageName',
-    { image: 'Container-Hooks-Test/BAD:1' },
+    { image: 'container-hooks-test/busybox@md5:0123456789abcdef0123456789abcdef' },
     '',
     /failed to start: container job: InvalidImageName/
   ],

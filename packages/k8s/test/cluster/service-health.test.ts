@@ -4,8 +4,8 @@
 // Run: eval "$(scripts/k8s/env)"; cd packages/k8s && npx jest test/cluster/service-health.test.ts
 import type { PrepareJobResponse } from '@container-hooks/hooklib'
 import { busybox } from '../helpers/containers'
-import { expectSuccess, jobContainer, runHook, runStep } from '../helpers/hook'
-import { expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
+import { expectSuccess, jobContainer, prepareWithServices, runHook, runStep } from '../helpers/hook'
+import { cleanUpAfterEach, expectNothingLeft, readPod, useClusterJob } from '../helpers/pods'
 
 jest.setTimeout(180_000)
 
@@ -13,10 +13,7 @@ const SERVICE = 'container-hooks-test/service:1'
 const UNHEALTHY = 'container-hooks-test/unhealthy:1'
 const job = useClusterJob()
 
-afterEach(async () => {
-  expectSuccess(await runHook('cleanup_job', {}, null, job.work))
-  await expectNothingLeft(job.c)
-})
+cleanUpAfterEach(job)
 
 /** Split on single spaces, as the runner sends entryPointArgs. */
 const runnerArgs = (line: string): string[] => line.split(' ')
@@ -64,21 +61,13 @@ test('prepare_job waits for a service that turns healthy after a delay; a step t
 
 test('an unhealthy service fails prepare_job with its health output and logs, leaving nothing', async () => {
   const started = Date.now()
-  const run = await runHook(
-    'prepare_job',
-    {
-      container: jobContainer(job.work),
-      services: [
-        busybox({
-          image: UNHEALTHY,
-          createOptions:
-            '--health-cmd "echo \'container-hooks-test unhealthy: failing on purpose\'; exit 1" --health-interval 1s --health-retries 2'
-        })
-      ]
-    },
-    null,
-    job.work
-  )
+  const run = await prepareWithServices(job.work, [
+    busybox({
+      image: UNHEALTHY,
+      createOptions:
+        '--health-cmd "echo \'container-hooks-test unhealthy: failing on purpose\'; exit 1" --health-interval 1s --health-retries 2'
+    })
+  ])
   expect(run.code).toBe(1)
   expect(Date.now() - started).toBeLessThan(30_000)
   expect(errorLines(run.stdout)).toEqual([

@@ -11,6 +11,7 @@ import {
   jobContainer,
   prepareJob,
   runHook,
+  runnerNode,
   scriptStep
 } from '../helpers/hook'
 import { startSleepingStep, useClusterJob } from '../helpers/pods'
@@ -69,6 +70,40 @@ test('prepare_job starts the helper, steps run through it, cleanup_job stops it'
 
   expectSuccess(await runHook('cleanup_job', {}, state, job.work))
   await helperGone(pod)
+})
+
+test("a job whose steps switch between the runner's Node 20 and Node 24 keeps one helper", async () => {
+  const [node20, node24] = [runnerNode(20), runnerNode(24)]
+  const prepared = expectSuccess(
+    await runHook(
+      'prepare_job',
+      { container: jobContainer(job.work), services: [] },
+      null,
+      job.work,
+      {},
+      node20
+    )
+  )
+  const { state } = prepared.response as { state: Record<string, unknown> }
+  const pid = await helperListening(state.pod as string)
+  for (const [i, node] of [node24, node20, node24].entries()) {
+    const step = scriptStep(job.work, `echo "step=${i}" >> "$GITHUB_OUTPUT"; echo step ${i}`)
+    const run = expectSuccess(await runHook('run_script_step', step, state, job.work, DEBUG, node))
+    expect(ranByHelper.exec(run.stdout)?.[1]).toBe(String(pid))
+    expect(run.stdout).toContain(`step ${i}\n`)
+    expect(fileCommand(job.work, step, 'GITHUB_OUTPUT')).toBe(`step=${i}\n`)
+  }
+  const failed = await runHook(
+    'run_script_step',
+    scriptStep(job.work, 'exit 5'),
+    state,
+    job.work,
+    {},
+    node24
+  )
+  expect(failed.code).toBe(5)
+  expectSuccess(await runHook('cleanup_job', {}, state, job.work, {}, node24))
+  await helperGone(state.pod as string)
 })
 
 test('without its helper (killed), a step runs in the hook process, with the same result', async () => {

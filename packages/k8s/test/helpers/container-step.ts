@@ -1,4 +1,4 @@
-/** run_container_step input as the runner sends it (protocol.md), and what it leaves on the host. */
+/** run_container_step input as the runner sends it (docs/protocol.md), and what it leaves on the host. */
 import type { ContainerStepArgs, HookContainer, MountVolume } from '@container-hooks/hooklib'
 import * as k8s from '@kubernetes/client-node'
 import { randomBytes } from 'node:crypto'

@@ -17,10 +17,24 @@ import { busybox } from './containers'
 
 const PACKAGE = resolve(__dirname, '../..')
 export const BUNDLE = join(PACKAGE, 'dist/index.js')
-/** The runner runs hooks with its Node 24 (scripts/node24), not with the Node that runs jest. */
-export const NODE24 =
-  process.env.HOOKS_NODE24 ??
-  execFileSync(join(PACKAGE, '../../scripts/node24'), { encoding: 'utf8' }).trim()
+/** The runner's Node 20 or Node 24 (HOOKS_NODE20/24, else scripts/node), not jest's own. */
+export function runnerNode(major: 20 | 24): string {
+  return (
+    process.env[`HOOKS_NODE${major}`] ??
+    execFileSync(join(PACKAGE, '../../scripts/node'), [String(major)], {
+      encoding: 'utf8'
+    }).trim()
+  )
+}
+
+/**
+ * The Node this run of the suite gives the hook, picked as the runner picks it: Node 20, or
+ * Node 24 with ACTIONS_RUNNER_FORCED_INTERNAL_NODE_VERSION=node24 (scripts/test-all runs the
+ * hook-running files both ways).
+ */
+export const HOOK_NODE = runnerNode(
+  process.env.ACTIONS_RUNNER_FORCED_INTERNAL_NODE_VERSION === 'node24' ? 24 : 20
+)
 
 /** Builds dist/index.js once per test file, as `npm run build` does. */
 export function buildBundle(): void {
@@ -98,11 +112,12 @@ export function startHook(
   args: unknown,
   state: HookState | null,
   work: Work,
-  env: NodeJS.ProcessEnv = {}
+  env: NodeJS.ProcessEnv = {},
+  node = HOOK_NODE
 ): { child: ChildProcess; done: Promise<HookRun> } {
   const responseFile = join(work.temp, `response-${randomBytes(4).toString('hex')}.json`)
   writeFileSync(responseFile, '')
-  const child = spawn(NODE24, [BUNDLE], {
+  const child = spawn(node, [BUNDLE], {
     env: { ...process.env, RUNNER_WORKSPACE: join(work.root, 'repo'), ...env },
     stdio: ['pipe', 'pipe', 'inherit']
   })
@@ -126,9 +141,10 @@ export function runHook(
   args: unknown,
   state: HookState | null,
   work: Work,
-  env: NodeJS.ProcessEnv = {}
+  env: NodeJS.ProcessEnv = {},
+  node = HOOK_NODE
 ): Promise<HookRun> {
-  return startHook(command, args, state, work, env).done
+  return startHook(command, args, state, work, env, node).done
 }
 
 /** A `run:` step as the runner sends it: the script in _temp, file commands, container paths. */
@@ -160,6 +176,20 @@ export function scriptStep(
   }
 }
 
+/**
+ * A pod template (ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE) in `_temp` whose job container
+ * (`$job`) gets `jobLines` (YAML at the container's indentation), after `podLines` at the top.
+ */
+export function jobTemplate(work: Work, name: string, jobLines: string[], podLines: string[] = []) {
+  const path = join(work.temp, name)
+  const job = jobLines.map(line => `      ${line}`)
+  writeFileSync(
+    path,
+    [...podLines, 'spec:', '  containers:', '    - name: $job', ...job].join('\n')
+  )
+  return path
+}
+
 export function fileCommand(work: Work, step: ScriptStepArgs, name: string): string {
   const file = step.environmentVariables[name].replace('/__w/', '')
   return readFileSync(join(work.root, file), 'utf8')
@@ -179,6 +209,15 @@ export async function runStep(
   env: NodeJS.ProcessEnv = {}
 ): Promise<HookRun> {
   return expectSuccess(await runHook('run_script_step', scriptStep(work, script), state, work, env))
+}
+
+/** prepare_job for the job container and `services`: the hook's run, whatever its outcome. */
+export function prepareWithServices(
+  work: Work,
+  services: HookContainer[],
+  env: NodeJS.ProcessEnv = {}
+): Promise<HookRun> {
+  return runHook('prepare_job', { container: jobContainer(work), services }, null, work, env)
 }
 
 /** prepare_job for a job container (no services) that must succeed: its response. */

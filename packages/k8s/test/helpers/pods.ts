@@ -6,6 +6,7 @@ import type { HookState } from '@container-hooks/hooklib'
 import type { ChildProcess } from 'node:child_process'
 import {
   buildBundle,
+  expectSuccess,
   runHook,
   scriptStep,
   startHook,
@@ -84,6 +85,14 @@ export function useClusterJob(workRoot?: () => string): ClusterJob {
     if (job.work) await runHook('cleanup_job', {}, null, job.work)
   })
   return job
+}
+
+/** After each test: cleanup_job must succeed and leave no pod or secret of the runner. */
+export function cleanUpAfterEach(job: ClusterJob): void {
+  afterEach(async () => {
+    expectSuccess(await runHook('cleanup_job', {}, null, job.work))
+    await expectNothingLeft(job.c)
+  })
 }
 
 /** Command lines in the job container that belong to a step: its script (forks) or its sleeps. */

@@ -1,7 +1,8 @@
 /**
- * A second ServiceAccount for tests of missing permissions: the minimal Role of
- * scripts/k8s/manifests/role.yaml without the rules for `drop` resources, bound to its own
- * account, and a kubeconfig with a short-lived token (TokenRequest) for the hook to run under.
+ * Other ServiceAccounts for tests of missing permissions: the minimal Role of
+ * scripts/k8s/manifests/role.yaml without the rules for `drop` resources, or exactly
+ * actions-runner-controller's Role, bound to its own account, and a kubeconfig with a
+ * short-lived token (TokenRequest) for the hook to run under.
  * Created with the admin kubeconfig (HOOKS_K8S_ADMIN_KUBECONFIG); idempotent.
  */
 import * as k8s from '@kubernetes/client-node'
@@ -30,24 +31,34 @@ async function apply<T>(create: () => Promise<T>, replace: () => Promise<T>): Pr
   }
 }
 
-/** The path of a kubeconfig for account `name`, whose Role lacks the `drop` resources. */
-export async function restrictedKubeconfig(
+/**
+ * Exactly the Role actions-runner-controller's gha-runner-scale-set chart gives the runner's
+ * ServiceAccount in `containerMode: kubernetes` (kube_mode_role.yaml): no watch on pods, no
+ * events, persistentvolumeclaims or pods/ephemeralcontainers.
+ */
+export const ARC_ROLE_RULES: k8s.V1PolicyRule[] = [
+  {
+    apiGroups: [''],
+    resources: ['pods'],
+    verbs: ['get', 'list', 'create', 'delete', 'update', 'patch']
+  },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'create', 'delete'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'delete'] }
+]
+
+/** The path of a kubeconfig for account `name`, bound to a Role of exactly `rules`. */
+export async function accountKubeconfig(
   c: Cluster,
   name: string,
-  drop: string[]
+  rules: k8s.V1PolicyRule[]
 ): Promise<string> {
   const admin = adminConfig()
   const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api)
   const core = admin.makeApiClient(k8s.CoreV1Api)
   const namespace = c.env.namespace
-  const full = load(readFileSync(ROLE_FILE, 'utf8')) as k8s.V1Role
-  const role: k8s.V1Role = {
-    ...full,
-    metadata: { name },
-    rules: (full.rules ?? [])
-      .map(r => ({ ...r, resources: (r.resources ?? []).filter(x => !drop.includes(x)) }))
-      .filter(r => r.resources.length > 0)
-  }
+  const role: k8s.V1Role = { metadata: { name }, rules }
   const binding: k8s.V1RoleBinding = {
     metadata: { name },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
@@ -77,4 +88,18 @@ export async function restrictedKubeconfig(
   const file = join(mkdtempSync(join(tmpdir(), 'restricted-kubeconfig-')), 'config')
   writeFileSync(file, dump(config), { mode: 0o600 })
   return file
+}
+
+/** The path of a kubeconfig for account `name`, whose Role lacks the `drop` resources. */
+export function restrictedKubeconfig(c: Cluster, name: string, drop: string[]): Promise<string> {
+  const full = load(readFileSync(ROLE_FILE, 'utf8')) as k8s.V1Role
+  const rules = (full.rules ?? [])
+    .map(r => ({ ...r, resources: (r.resources ?? []).filter(x => !drop.includes(x)) }))
+    .filter(r => r.resources.length > 0)
+  return accountKubeconfig(c, name, rules)
+}
+
+/** A kubeconfig for an account with exactly actions-runner-controller's Role. */
+export function arcKubeconfig(c: Cluster): Promise<string> {
+  return accountKubeconfig(c, 'arc-runner', ARC_ROLE_RULES)
 }

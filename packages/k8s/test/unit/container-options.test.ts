@@ -112,10 +112,9 @@ describe('containerOptions', () => {
 
   test('every flag without a Kubernetes equivalent is listed once, nothing else', () => {
     const o = map(
-      'stray --ulimit nofile=1024 --label a=b --label c=d --init --memory-swap -1 --tmpfs /run -v /a:/b --mount type=tmpfs,target=/x --ipc host --pid host --gpus all --network host --rm'
+      '--ulimit nofile=1024 --label a=b --label c=d --init --memory-swap -1 --tmpfs /run -v /a:/b --mount type=tmpfs,target=/x --ipc host --pid host --gpus all --network host --rm'
     )
     expect(o.ignored).toEqual([
-      'stray',
       '--gpus',
       '--network',
       '--rm',

@@ -9,7 +9,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { contextHash } from '../../src/build/context-hash'
+import { contextHash } from '../../src/image-build/context-hash'
 
 describe('contextHash', () => {
   let dirs: string[] = []

@@ -7,9 +7,12 @@ import { killStepCommand, stepEnvScript, wrapperCommand } from '../../src/specs/
 import { waitFor } from '../support/wait'
 
 const END = 'end-of-env-test'
+const spoolRoot = mkdtempSync(join(tmpdir(), 'spool-'))
+const wrapped = (entryPoint: string, args: string[], stepId = 's'): string[] =>
+  wrapperCommand({ endMarker: END, stepId, entryPoint, args, spoolRoot })
 
 function runWrapped(entry: string, args: string[], script: string, stdinTail = `${END}\n`) {
-  const [cmd, ...argv] = wrapperCommand(END, entry, args)
+  const [cmd, ...argv] = wrapped(entry, args, `s${Math.random().toString(16).slice(2)}`)
   return spawnSync(cmd, argv, {
     input: script + stdinTail,
     encoding: 'utf8',
@@ -58,7 +61,7 @@ describe('step env over stdin', () => {
       script
     )
     expect(result.stdout).not.toContain('hunter2-secret')
-    expect(wrapperCommand(END, 'sh', []).join(' ')).not.toContain('hunter2')
+    expect(wrapped('sh', []).join(' ')).not.toContain('hunter2')
   })
 
   test('the exit code is the step’s own', () => {
@@ -119,10 +122,11 @@ describe('killStepCommand', () => {
       prependPath: [],
       workingDirectory: tmpdir()
     })
-    const [cmd, ...argv] = wrapperCommand(END, 'sh', [
-      '-c',
-      'sleep 300 & (sleep 301; echo never) & wait'
-    ])
+    const [cmd, ...argv] = wrapped(
+      'sh',
+      ['-c', 'sleep 300 & (sleep 301; echo never) & wait'],
+      marker
+    )
     const step = spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'pipe'] })
     step.stdin.end(`${script}${END}\n`)
     const exited = new Promise<NodeJS.Signals | null>(resolve =>
@@ -146,8 +150,11 @@ describe('killStepCommand', () => {
     spawnSync('sh', ['-c', `ps -o pid= --ppid ${pid}; true`], { encoding: 'utf8' }).stdout.trim()
 
   test.each([
-    ['the PID tree', (pid: number) => killStepCommand(pid, 'not-this-marker')],
-    ['the env marker', (_pid: number, marker: string) => killStepCommand(undefined, marker)]
+    ['the PID tree', (pid: number) => killStepCommand(pid, 'not-this-marker', spoolRoot)],
+    [
+      'the env marker and the spool',
+      (_pid: number, marker: string) => killStepCommand(undefined, marker, spoolRoot)
+    ]
   ])('kills the whole step through %s and nothing else', async (_how, command) => {
     const marker = `kill-test-${process.pid}-${Math.random().toString(16).slice(2)}`
     const { pid, exited } = await startStep(marker)

@@ -2,7 +2,7 @@
 // a missing tag, and a registry that is not there.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { imageExists, type ImageQuery } from '../../src/build/image-exists'
+import { imageExists, type ImageQuery } from '../../src/image-build/image-exists'
 
 const creds = { username: 'u', password: 'p' }
 const basic = `Basic ${Buffer.from('u:p').toString('base64')}`

@@ -158,6 +158,24 @@ describe('exec', () => {
     expect(Date.now() - started).toBeLessThan(3_000)
   })
 
+  test("the client's heartbeat (ACTIONS_RUNNER_HEARTBEAT_*) bounds every exec", async () => {
+    onSocket = ws => ws.pause()
+    const beating = new KubeClient(client.conn, 'ns', {
+      heartbeat: { periodMs: 100, deadlineMs: 300 }
+    })
+    const started = Date.now()
+    const result = exec(beating, {
+      pod: 'p',
+      container: 'job',
+      command: ['true'],
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      what: 'the step'
+    })
+    await expect(result).rejects.toThrow(/no answer to pings/)
+    expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
   test('a refused exec names pods/exec; an unreachable API is one clear error', async () => {
     const io = {
       container: 'c',

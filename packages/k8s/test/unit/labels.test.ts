@@ -25,4 +25,10 @@ describe('names and labels', () => {
       expect(labels[key]).toBe(value)
     }
   })
+
+  test("the incumbent's runner-pod label is kept on everything, for its NetworkPolicies", () => {
+    expect(labelsFor('runner-0', 'job')['runner-pod']).toBe('runner-0')
+    expect(labelsFor('runner-0', 'step')['runner-pod']).toBe('runner-0')
+    expect(labelsFor('runner-0', 'pull-secret')['runner-pod']).toBe('runner-0')
+  })
 })

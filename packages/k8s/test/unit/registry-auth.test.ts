@@ -1,4 +1,4 @@
-import { credentialsFor } from '../../src/build/registry-auth'
+import { credentialsFor } from '../../src/image-build/registry-auth'
 
 describe('credentialsFor', () => {
   const auth = (s: string): string => Buffer.from(s).toString('base64')

@@ -4,7 +4,7 @@ import { EventEmitter, once } from 'node:events'
 import { connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
+import { PassThrough, Writable } from 'node:stream'
 import {
   CancelledError,
   StepFailedError,
@@ -183,6 +183,29 @@ describe('a step through the helper', () => {
     conn.destroy()
     await until('the step to be cancelled', () => cancelled !== undefined)
     expect(cancelled).toBeInstanceOf(CancelledError)
+  })
+
+  test('a slow stdout gets every byte in order, with one drain listener at most', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${'x'.repeat(40)}\n`)
+    await serve((_args, ctx) => {
+      for (const line of lines) ctx.stdout.write(line)
+      return Promise.resolve()
+    })
+    const received: Buffer[] = []
+    let mostListeners = 0
+    const stdout = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, done) {
+        received.push(chunk)
+        mostListeners = Math.max(mostListeners, stdout.listenerCount('drain'))
+        setImmediate(done)
+      }
+    })
+    const c = client()
+    expect(await runInHelper(POD, input(), { ...c.io, stdout })).toEqual({ code: 0 })
+    await new Promise(resolve => stdout.end(resolve))
+    expect(Buffer.concat(received).toString()).toBe(lines.join(''))
+    expect(mostListeners).toBeLessThanOrEqual(1)
   })
 
   test('a helper that dies mid-step fails the step: never a green step', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../../src/specs/step-pod'
 import { containerStepSystemMounts } from '../../../hooklib/test/fixtures/payloads'
 import { busybox } from '../helpers/containers'
+import { containerOptions } from '../../src/specs/container-options'
 
 const WORK = '/home/runner/_work'
 const mount = (source: string, target: string, readOnly = false): MountVolume => ({
@@ -188,5 +189,34 @@ describe('stepPodSpec', () => {
     expect(step.env).toContainEqual({ name: 'EXTRA', value: '1' })
     expect(pod.spec!.imagePullSecrets).toEqual([{ name: 'job' }, { name: 'from-template' }])
     expect(template.spec!.containers![0].name).toBe('$job')
+  })
+})
+
+describe("stepPodSpec with the step's createOptions", () => {
+  test('applies what Kubernetes can express: resources, user, /dev/shm, extra hosts', () => {
+    const options = containerOptions(
+      '--cpus 1.5 --memory 256m --user 1000:1000 --shm-size 64m --add-host db:10.0.0.9',
+      'args.createOptions',
+      {}
+    )
+    const pod = stepPodSpec(input({ options, services: { ip: '10.244.0.7', names: ['redis'] } }))
+    const step = pod.spec!.containers.find(c => c.name === 'step')!
+    expect(step.resources).toEqual({ limits: { cpu: '1500m', memory: '256Mi' } })
+    expect(step.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 })
+    expect(step.volumeMounts).toContainEqual({ name: 'shm-step', mountPath: '/dev/shm' })
+    expect(pod.spec!.volumes).toContainEqual({
+      name: 'shm-step',
+      emptyDir: { medium: 'Memory', sizeLimit: '64Mi' }
+    })
+    expect(pod.spec!.hostAliases).toEqual([
+      { ip: '10.244.0.7', hostnames: ['redis'] },
+      { ip: '10.0.0.9', hostnames: ['db'] }
+    ])
+  })
+
+  test('a malformed options string is one error naming args.createOptions', () => {
+    expect(() => containerOptions('--cpus "1', 'args.createOptions', {})).toThrow(
+      /^args\.createOptions: /
+    )
   })
 })

@@ -1,7 +1,7 @@
 import { ConfigError } from '@container-hooks/hooklib'
 import { jobOptions } from '../../src/specs/container-options'
 import { jobPodSpec } from '../../src/specs/job-pod'
-import { mergeTemplate, parseTemplate } from '../../src/specs/template-merge'
+import { mergeTemplate, parseTemplate, templateImageWarning } from '../../src/specs/template-merge'
 import { busybox } from '../helpers/containers'
 
 const pod = (containerOptions: string | null = null) => {
@@ -33,6 +33,7 @@ spec:
   volumes: [{ name: cache, emptyDir: {} }]
   containers:
     - name: $job
+      image: replaced
       env: [{ name: B, value: "2" }]
       volumeMounts: [{ name: cache, mountPath: /cache }]
       resources: { limits: { cpu: "1", memory: 1Gi } }
@@ -61,6 +62,12 @@ describe('pod template', () => {
     expect(job.volumeMounts!.map(m => m.mountPath)).toContain('/__w')
     expect(job.ports).toEqual([{ containerPort: 80, protocol: 'TCP' }])
     expect(job.resources).toEqual({ limits: { cpu: '1', memory: '1Gi' } })
+    // The workflow's image wins over the template's, as in the incumbent.
+    expect(job.image).toBe(pod().spec!.containers[0].image)
+    expect(templateImageWarning(template)).toBe(
+      "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE: the image of $job, $postgres is ignored; the workflow's image is used (as in actions/runner-container-hooks)"
+    )
+    expect(templateImageWarning(parseTemplate('spec: {}', 't.yaml'))).toBeUndefined()
     expect(redis.resources).toEqual({ requests: { memory: '64Mi' } })
     expect(sidecar).toEqual({ name: 'sidecar', image: 'busybox' })
     expect(externals.name).toBe('externals')

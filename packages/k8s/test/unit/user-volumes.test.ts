@@ -152,8 +152,8 @@ describe('volumeOwners', () => {
   test('the job container (when there is one) and the services, by their pod names', () => {
     const owners = volumeOwners('job', null, [busybox(), busybox()], ['busybox', 'busybox-2'])
     expect(owners.map(o => [o.name, o.label, o.field])).toEqual([
-      ['busybox', 'service busybox', 'services[0]'],
-      ['busybox-2', 'service busybox-2', 'services[1]']
+      ['busybox', 'service busybox', 'args.services[0]'],
+      ['busybox-2', 'service busybox-2', 'args.services[1]']
     ])
     expect(volumeOwners('job', busybox(), [], [])[0].label).toBe('the job container')
   })

@@ -9,7 +9,7 @@ import { HookError, InputError, type HookContext } from '@container-hooks/hookli
 import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { KubeContext } from '../context'
-import { KubeClient } from '../kube/client'
+import type { KubeClient } from '../kube/client'
 import { exec } from '../kube/exec'
 import { createPod, deleteObject, waitRunning } from '../kube/pods'
 import { actionImage, actionRepository, type ActionImage } from '../specs/action-image'
@@ -60,6 +60,38 @@ async function registryCredentials(
   return credentialsFor(await readRegistrySecret(client, target.secret), target.pushRegistry)
 }
 
+/** Kaniko's executor in the running builder pod, its output live; the last lines on failure. */
+async function runExecutor(
+  client: KubeClient,
+  pod: string,
+  ctx: HookContext,
+  dockerfile: string,
+  image: ActionImage,
+  target: BuildTarget
+): Promise<void> {
+  const output = new LogTail(ctx.stdout)
+  const code = await exec(client, {
+    pod,
+    container: BUILDER_CONTAINER,
+    command: executorCommand({
+      dockerfile: basename(dockerfile),
+      destination: image.push,
+      insecureRegistry: target.insecure ? target.pushRegistry : undefined,
+      extraArgs: target.builderArgs
+    }),
+    stdout: output,
+    stderr: output,
+    signal: ctx.signal,
+    what: 'the image build'
+  })
+  if (code !== 0) {
+    const lines = output.last(ERROR_LINES)
+    throw new HookError(
+      `Building the image of ${dockerfile} failed (the builder exited with code ${code}): ${lines.pop() ?? 'no output'}${lines.length > 0 ? `\nThe lines before it:\n${lines.join('\n')}` : ''}`
+    )
+  }
+}
+
 async function runBuild(
   client: KubeClient,
   kube: KubeContext,
@@ -77,7 +109,6 @@ async function runBuild(
   })
   const template = loadTemplate(config.templatePath)
   const name = pod.metadata!.name!
-  const output = new LogTail(ctx.stdout)
   ctx.log.startGroup(`Building ${image.push} from ${dirname(dockerfile)} in pod ${name}`)
   try {
     await createPod(client, template ? mergeTemplate(pod, template) : pod)
@@ -97,26 +128,7 @@ async function runBuild(
       },
       CONTEXT_DIR
     )
-    const code = await exec(client, {
-      pod: name,
-      container: BUILDER_CONTAINER,
-      command: executorCommand({
-        dockerfile: basename(dockerfile),
-        destination: image.push,
-        insecureRegistry: target.insecure ? target.pushRegistry : undefined,
-        extraArgs: target.builderArgs
-      }),
-      stdout: output,
-      stderr: output,
-      signal: ctx.signal,
-      what: 'the image build'
-    })
-    if (code !== 0) {
-      const lines = output.last(ERROR_LINES)
-      throw new HookError(
-        `Building the image of ${dockerfile} failed (the builder exited with code ${code}): ${lines.pop() ?? 'no output'}${lines.length > 0 ? `\nThe lines before it:\n${lines.join('\n')}` : ''}`
-      )
-    }
+    await runExecutor(client, name, ctx, dockerfile, image, target)
   } finally {
     ctx.log.endGroup()
     // A failed delete must not hide how the build ended; cleanup_job finds the pod by label.
@@ -136,7 +148,7 @@ export async function buildActionImage(
   checkDockerfile(dockerfile)
   const client =
     state && state.namespace !== kube.client.namespace
-      ? new KubeClient(kube.client.conn, state.namespace)
+      ? kube.client.in(state.namespace)
       : kube.client
   const credentials = await registryCredentials(client, target)
   const hash = contextHash(dirname(dockerfile), [

@@ -5,10 +5,10 @@
  */
 import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node'
 import { HookError, type HookContext } from '@container-hooks/hooklib'
-import type { KubeClient } from '../kube/client'
-import { execQuiet } from '../kube/exec'
-import { followLog } from '../kube/logs'
-import { getPod, POLL_MS, sleep, startFailure, waitPod } from '../kube/pods'
+import type { KubeClient } from './client'
+import { execQuiet } from './exec'
+import { followLog } from './logs'
+import { getPod, POLL_MS, sleep, startFailure, waitPod } from './pods'
 import {
   STEP_CONTAINER,
   SYNC_CONTAINER,
@@ -24,6 +24,8 @@ export interface StepPodRun {
   /** Copy mode: where the sync container copies from and back to. */
   copyFrom?: { workDir: string; mounts: StepMount[] }
   timeoutMs: number
+  /** How long the log stream may go without an answer from the API (config.reconnectMs). */
+  reconnectMs: number
 }
 
 function started(pod: V1Pod): boolean {
@@ -97,7 +99,15 @@ export async function runStepPod(
       throw new HookError(`Could not release the step in pod ${pod}: touch ${SYNC_READY} failed`)
   }
   await waitPod(client, pod, 'Step pod', started, run.timeoutMs, ctx.signal)
-  const end = await followLog(client, pod, STEP_CONTAINER, ctx.stdout, ctx.signal)
+  const end = await followLog({
+    client,
+    pod,
+    container: STEP_CONTAINER,
+    out: ctx.stdout,
+    signal: ctx.signal,
+    log: ctx.log,
+    reconnectMs: run.reconnectMs
+  })
   if (sync) {
     const changed = await timed('Copied the changes out of the step pod', ctx, () =>
       pullChanges(sync)

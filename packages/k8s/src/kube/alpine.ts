@@ -1,6 +1,6 @@
 /** isAlpine for the response: picks the musl node build the runner uses for JavaScript actions. */
-import type { KubeClient } from '../kube/client'
-import { execQuiet } from '../kube/exec'
+import type { KubeClient } from './client'
+import { execQuiet } from './exec'
 
 export async function detectAlpine(
   client: KubeClient,

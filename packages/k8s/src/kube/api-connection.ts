@@ -1,0 +1,35 @@
+/**
+ * Which failures of an API call mean "no connection to the API server right now" (worth
+ * retrying for the reconnect bound), as opposed to an answer (404, 403, 400) that retrying
+ * would not change.
+ */
+import { KubeApiError, type KubeClient } from './client'
+import { LostConnectionError } from './exec'
+
+// A response cut off (`aborted`), a reset, a refused or timed-out connect, a name not resolved.
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE'
+])
+
+export function isApiConnectionError(err: unknown): boolean {
+  // An exec stream that broke or went silent (no pong within the heartbeat deadline).
+  if (err instanceof LostConnectionError) return true
+  if (err instanceof KubeApiError) {
+    // 0: not reached. 5xx: the API server restarting, or unable to reach the kubelet.
+    return err.status === 0 || err.status === 429 || err.status >= 500
+  }
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && CONNECTION_CODES.has(code)
+}
+
+/** The peer named in the "lost" and "back" lines. */
+export const apiPeer = (client: KubeClient): string =>
+  `the Kubernetes API server at ${client.conn.server}`

@@ -13,10 +13,7 @@ module.exports = {
       __dirname,
       'packages/hooklib/src/process-io.ts'
     ),
-    '^@container-hooks/hooklib/emulator$': path.join(
-      __dirname,
-      'packages/hooklib/src/emulator/index.ts'
-    )
+    '^@container-hooks/emulator$': path.join(__dirname, 'packages/emulator/src/index.ts')
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json']

@@ -2,7 +2,8 @@
 // starts the hook once per step, and most of a cold start is V8 parsing and compiling the
 // same ~270 kB again. The code stays in this one file, as a string compiled through
 // vm.Script with `cachedData`. The cache sits in a private per-user directory under the OS
-// temp dir, and V8 itself rejects a cache made by another node or for another source. V8 does
+// temp dir, one file per hook version and Node version (a runner may switch between its Node 20
+// and Node 24), and V8 itself rejects a cache made by another node or for another source. V8 does
 // not check the data itself, and a cache with a few flipped bytes crashes the process: the
 // file starts with a CRC-32 of the data, and a cache that does not match it is not used.
 //
@@ -13,12 +14,19 @@
 // Node too old for its syntax still reaches the banner's one clear line.
 import { createHash } from 'node:crypto'
 
-/** `banner` stays first and outside, so an old Node still gets its one clear error line. */
-export function withCompileCache(banner, code, front) {
+/**
+ * `banner` stays first and outside, so an old Node still gets its one clear error line.
+ * `identity` is what `node index.js --version` prints, without loading the hook.
+ */
+export function withCompileCache(banner, code, front, identity) {
   const key = createHash('sha256').update(code).digest('hex').slice(0, 24)
   return `${banner}
 "use strict";
 (function () {
+if (process.argv[2] === "--version") {
+  process.stdout.write(${JSON.stringify(identity + '\n')});
+  return;
+}
 function loadHook() {
   var vm = require("vm"), fs = require("fs"), path = require("path"), os = require("os"), zlib = require("zlib");
   var canCheck = typeof zlib.crc32 === "function";
@@ -49,9 +57,10 @@ function loadHook() {
         sum.writeUInt32BE(zlib.crc32(data), 0);
         fs.writeFileSync(tmp, Buffer.concat([sum, data]), { mode: 384 });
         fs.renameSync(tmp, file);
-        // Caches of earlier versions of the hook are never read again.
+        // Caches of earlier versions of the hook are never read again. Those of this version
+        // made by another Node stay: one runner may run steps on Node 20 and on Node 24.
         fs.readdirSync(dir).forEach(function (name) {
-          if (/\\.v8$/.test(name) && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
+          if (/\\.v8$/.test(name) && name.indexOf("${key}-") !== 0) fs.rmSync(path.join(dir, name), { force: true });
         });
       } catch (e) {}
     });

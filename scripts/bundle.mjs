@@ -2,16 +2,20 @@
 // Bundles one hook package into a single self-contained dist/index.js (see docs/adrs/0001).
 import { build } from 'esbuild'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { buildInfo } from './build-info.mjs'
 import { withCompileCache } from './bundle-loader.mjs'
 
 const pkgDir = resolve(process.argv[2] ?? '.')
 const minNodeMajor = 20
+// `container-hooks-<name> <version> (<commit>)`: `--version` prints it, every command's first
+// debug line says it (CONTAINER_HOOKS_BUILD in the hook's source).
+const identity = buildInfo(basename(pkgDir))
 
 // Runs before any bundled module is evaluated, in syntax every Node can parse, so an old Node
 // gets one clear line instead of a syntax error deep in the bundle.
-const nodeCheck = `(function(){var m=+process.versions.node.split('.')[0];if(m<${minNodeMajor}){process.stdout.write('::error::This container hook needs Node.js ${minNodeMajor} or newer; it was started with Node.js '+process.versions.node+'. Use the runner\\'s bundled node (externals/node24).\\n');process.exit(1)}})();`
+const nodeCheck = `(function(){var m=+process.versions.node.split('.')[0];if(m<${minNodeMajor}){process.stdout.write('::error::This container hook needs Node.js ${minNodeMajor} or newer; it was started with Node.js '+process.versions.node+'. Use the runner\\'s own node (externals/node20 or externals/node24).\\n');process.exit(1)}})();`
 
 // zod re-exports all its message locales (~260 kB minified); hooks use only the English default.
 const zodEnglishOnly = {
@@ -49,6 +53,7 @@ const common = {
   tsconfig: resolve(pkgDir, 'tsconfig.json'),
   banner: { js: nodeCheck },
   logLevel: 'warning',
+  define: { CONTAINER_HOOKS_BUILD: JSON.stringify(identity) },
   ...packageOptions,
   plugins: [zodEnglishOnly, ...plugins]
 }
@@ -64,4 +69,7 @@ const frontCode =
 // runs (bundle-loader.mjs): the runner starts a hook once per step.
 const text = readFileSync(outfile, 'utf8')
 const newline = text.indexOf('\n')
-writeFileSync(outfile, withCompileCache(text.slice(0, newline), text.slice(newline + 1), frontCode))
+writeFileSync(
+  outfile,
+  withCompileCache(text.slice(0, newline), text.slice(newline + 1), frontCode, identity)
+)

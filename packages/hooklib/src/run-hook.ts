@@ -1,5 +1,6 @@
 import { CancelledError, HookError, ResponseError } from './errors'
 import { readInput, readProcessStdin } from './input'
+import { LineStartStream } from './line-start'
 import { exitAfterDrain } from './process-io'
 import { createLogger, isDebug, type Logger } from './logger'
 import type {
@@ -24,7 +25,11 @@ export interface HookContext {
   signal: AbortSignal
   log: Logger
   env: NodeJS.ProcessEnv
-  /** Where a step's own output goes: the process's stdout and stderr unless runHook was told otherwise. */
+  /**
+   * Where a step's own output goes: the process's stdout and stderr unless runHook was told
+   * otherwise. The log's lines go through the same stdout, after the step's bytes written before
+   * them, and each starts a line of its own (the runner sees a command only at a line's start).
+   */
   stdout: Writable
   stderr: Writable
 }
@@ -40,7 +45,7 @@ export interface RunHookOptions {
   /** Default: the process's stdin (fd 0). */
   stdin?: NodeJS.ReadableStream
   env?: NodeJS.ProcessEnv
-  /** Where log lines go; defaults to process.stdout. */
+  /** Where log lines go; defaults to the step's stdout (below), each on a line of its own. */
   write?: (text: string) => void
   /** Where steps write their output (HookContext.stdout/stderr); default: the process's. */
   stdout?: Writable
@@ -155,7 +160,9 @@ export async function runHook(
   options: RunHookOptions = {}
 ): Promise<number> {
   const env = options.env ?? process.env
-  const log = createLogger({ write: options.write, debug: isDebug(env) })
+  const stdout = new LineStartStream(options.stdout ?? process.stdout)
+  const write = options.write ?? ((text: string) => stdout.writeLine(text))
+  const log = createLogger({ write, debug: isDebug(env) })
   if (options.version !== undefined) log.debug(options.version)
   const controller = new AbortController()
   let fail: (err: unknown) => void = () => undefined
@@ -180,7 +187,7 @@ export async function runHook(
       signal: controller.signal,
       log,
       env,
-      stdout: options.stdout ?? process.stdout,
+      stdout,
       stderr: options.stderr ?? process.stderr
     }
     // Cancelled before it started (a signal while stdin was read): nothing to start. cleanup_job
@@ -202,6 +209,7 @@ export async function runHook(
   } finally {
     remove()
   }
+  await stdout.flush()
   if (options.exit !== false) exitAfterDrain(code)
   return code
 }

@@ -404,6 +404,16 @@ describe.each(nodes)('runHook in a real child process on %s', (_name, nodePath) 
     })
   })
 
+  it("starts its error line on a line of its own after the step's unterminated last line", async () => {
+    const child = await runChild(payloads.runScriptStep(responseFile), 'unterminated-step-fails')
+    expect(child).toEqual({
+      code: 3,
+      signal: null,
+      stdout: 'done\n::error::The step exited with code 3\n',
+      stderr: 'on stderr'
+    })
+  })
+
   it('exits 1 with one line on bad input', async () => {
     const child = await runChild({
       command: 'run_script_step',

@@ -89,7 +89,7 @@ export async function runContainerStep(
         ctx.log,
         ctx.signal
       )
-    code = await runContainer(docker, create, extraNetworks(input), ctx.log, ctx.signal)
+    code = await runContainer(docker, create, extraNetworks(input), ctx)
   } catch (err) {
     throw engineError(err, 'running the container step', config)
   }

@@ -37,7 +37,7 @@ export async function runScriptStep(args: ScriptStepArgs, ctx: HookContext): Pro
     const options = scriptExecOptions(args, state.container.path, marker, wrapped)
     code = await runExec(
       { config, containerId: state.container.id },
-      { options, marker, wrapped },
+      { options, marker, wrapped, output: ctx },
       ctx.log,
       ctx.signal
     )

@@ -2,7 +2,7 @@
  * The engine calls around a step's exec: create, inspect, and stop every process of the step
  * (found by its marker variable) with SIGTERM, then SIGKILL.
  */
-import { HookError, type Logger } from '@container-hooks/hooklib'
+import { HookError, type HookContext, type Logger } from '@container-hooks/hooklib'
 import type { DockerHookConfig } from '../config'
 import { JOB_CONTAINER_REMOVED } from '../specs/container-fate'
 import { killExecCommand, type ExecOptions } from '../specs/exec-spec'
@@ -23,7 +23,11 @@ export interface ScriptExec {
   options: ExecOptions
   marker: string
   wrapped: boolean
+  /** Where the step's output goes (the hook context's stdout and stderr). */
+  output: StepOutput
 }
+
+export type StepOutput = Pick<HookContext, 'stdout' | 'stderr'>
 
 export interface ExecState {
   Running: boolean

@@ -39,7 +39,7 @@ async function waitForEnd(run: RunningExec, watch: ConnectionWatch): Promise<voi
   const { target, step, delivered } = run
   for (;;) {
     const { Running } = await watch.call(() => inspectExec(target.config, run.execId))
-    if (step.wrapped) await watch.call(() => replaySpool(target, step.marker, delivered))
+    if (step.wrapped) await watch.call(() => replaySpool(target, step, delivered))
     if (!Running) return
     if (!(await sleepUnlessAborted(POLL_MS, run.signal))) run.signal.throwIfAborted()
   }
@@ -113,7 +113,7 @@ export async function recoverExec(run: RunningExec, lost: unknown): Promise<numb
 export async function settleFromSpool(run: RunningExec, engineCode: number): Promise<number> {
   const before = run.delivered.out + run.delivered.err
   try {
-    await replaySpool(run.target, run.step.marker, run.delivered)
+    await replaySpool(run.target, run.step, run.delivered)
     if (run.delivered.out + run.delivered.err > before) {
       run.log.info('The output stream ended early; the rest was read back from the job container')
     }

@@ -67,7 +67,7 @@ export async function runExec(
     const trailer = step.wrapped ? endTrailer(marker) : undefined
     await pipe(
       stream,
-      demuxer(process.stdout, process.stderr, { delivered, onDelivered: prune, trailer })
+      demuxer(step.output.stdout, step.output.stderr, { delivered, onDelivered: prune, trailer })
     )
   } catch (err) {
     if (!signal.aborted) lost = err

@@ -16,7 +16,7 @@ import { firstTarFile } from '../specs/os-release'
 import type { Delivered } from './demux'
 import { statusOf } from './engine'
 import { engineBytes } from './engine-api'
-import { execDetached, type ExecTarget } from './exec-calls'
+import { execDetached, type ExecTarget, type ScriptExec } from './exec-calls'
 
 // One prune exec per 32 MiB delivered: a few per GiB, none for a step that prints little.
 const PRUNE_EVERY = 32 * 1024 * 1024
@@ -66,7 +66,7 @@ function write(out: NodeJS.WritableStream, bytes: Buffer): Promise<void> {
 /** Prints what `stream` spooled beyond `delivered` (updated), segment by segment. */
 async function replayStream(
   target: ExecTarget,
-  marker: string,
+  { marker, output }: ScriptExec,
   stream: SpoolStream,
   delivered: Delivered
 ): Promise<void> {
@@ -77,7 +77,7 @@ async function replayStream(
     .split('\n')
     .filter(line => line !== '')
     .map(line => Number(line.split(' ')[1]))
-  const out = stream === 'err' ? process.stderr : process.stdout
+  const out = stream === 'err' ? output.stderr : output.stdout
   for (let n = 0, start = 0; n <= sizes.length; start += sizes[n] ?? 0, n++) {
     if (n < sizes.length && start + sizes[n] <= delivered[stream]) continue
     const bytes = await readFile(config, containerId, segmentFile(marker, stream, n))
@@ -92,10 +92,10 @@ async function replayStream(
 
 export async function replaySpool(
   target: ExecTarget,
-  marker: string,
+  step: ScriptExec,
   delivered: Delivered
 ): Promise<void> {
-  for (const stream of STREAMS) await replayStream(target, marker, stream, delivered)
+  for (const stream of STREAMS) await replayStream(target, step, stream, delivered)
 }
 
 /** The wrapper's record: the exit code, and whether the output was spooled. */

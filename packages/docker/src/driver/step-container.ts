@@ -1,7 +1,7 @@
 /** A container step: create, attach, start, stream, wait, remove; stopped on cancellation. */
 import { pipeline } from 'node:stream/promises'
 import type Docker from 'dockerode'
-import type { Logger } from '@container-hooks/hooklib'
+import type { HookContext } from '@container-hooks/hooklib'
 import { createContainer, removeContainer } from './containers'
 import { demuxer } from './demux'
 
@@ -11,9 +11,9 @@ export async function runContainer(
   docker: Docker,
   options: Docker.ContainerCreateOptions,
   networks: Array<{ network: string; endpoint: Record<string, unknown> }>,
-  log: Logger,
-  signal: AbortSignal
+  ctx: Pick<HookContext, 'log' | 'signal' | 'stdout' | 'stderr'>
 ): Promise<number> {
+  const { log, signal } = ctx
   signal.throwIfAborted()
   const container = await createContainer(docker, options, networks)
   const onAbort = (): void => {
@@ -22,7 +22,7 @@ export async function runContainer(
   }
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true })
-    const output = pipeline(stream, demuxer(process.stdout, process.stderr))
+    const output = pipeline(stream, demuxer(ctx.stdout, ctx.stderr))
     // next-exit: the container is not running yet, and `not-running` would answer at once.
     const exited = container.wait({ condition: 'next-exit' })
     signal.addEventListener('abort', onAbort, { once: true })

@@ -53,6 +53,18 @@ describe('run_script_step on a real engine', () => {
     expect(marks.Volumes?.map(v => v.Name)).toEqual([`ch-${state.jobId as string}-failed`])
   })
 
+  it("starts its error line on a line of its own after the step's unterminated last line", async () => {
+    const step = await runHook(
+      'run_script_step',
+      script(['-e', scriptFile('printf.sh', 'printf done\nexit 3\n')]),
+      state,
+      runner
+    )
+    expect(step.code).toBe(3)
+    expect(step.stdout.endsWith('done\n::error::The step exited with code 3\n')).toBe(true)
+    expect(step.errors).toEqual(['::error::The step exited with code 3'])
+  })
+
   it('keeps a quoted argument with spaces as one argument', async () => {
     const file = scriptFile('args.sh', 'for a in "$@"; do echo "[$a]"; done\n')
     const step = await runHook(

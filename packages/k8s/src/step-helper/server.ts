@@ -37,7 +37,6 @@ function run(conn: Socket, request: Request, handlers: HookHandlers, cancel: Can
     stdin: Readable.from([request.input]),
     version: BUILD_INFO,
     env: request.env,
-    write: text => void stdout.write(text),
     stdout,
     stderr: channel(conn, FRAME.stderr),
     exit: false,

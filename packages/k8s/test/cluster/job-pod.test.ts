@@ -204,11 +204,13 @@ test("a failed step marks the job pod, so cleanup_job shows the job container's 
   expect(before.metadata?.annotations?.['container-hooks.github.io/step-failed']).toBeUndefined()
   const failed = await runHook(
     'run_script_step',
-    scriptStep(job.work, 'exit 3'),
+    scriptStep(job.work, 'printf done; exit 3'),
     run.state,
     job.work
   )
   expect(failed.code).toBe(3)
+  // The step's last line has no newline: the hook's error line still starts a line of its own.
+  expect(failed.stdout).toContain('done\n::error::The step failed with exit code 3\n')
   // The runner drops a failed step's response: cleanup_job gets the state prepare_job saved.
   const pod = await readPod(job.c, run.state.pod as string)
   expect(pod.metadata?.annotations?.['container-hooks.github.io/step-failed']).toBe('3')

@@ -54,6 +54,8 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<H
     let connected = false
     let declined = false
     let code: number | undefined
+    // Whether the helper's stdout ended a line, so that our own error line starts one.
+    let atLineStart = true
     const received: string[] = []
     const onSignal = (name: string) => (): void => {
       received.push(name)
@@ -73,6 +75,7 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<H
         const target =
           f.type === FRAME.stdout ? io.stdout : f.type === FRAME.stderr ? io.stderr : undefined
         if (target) output.write(target, f.payload)
+        if (target === io.stdout && f.payload.length > 0) atLineStart = f.payload.at(-1) === 10
       }
     })
     conn.on('error', () => undefined)
@@ -80,7 +83,7 @@ export function runInHelper(pod: string, input: string, io: ClientIo): Promise<H
       for (const [name, listener] of listeners) io.signals.off(name, listener)
       if (!connected || declined) return resolve({ signals: received })
       if (code === undefined) {
-        io.stdout.write(`::error::${LOST_HELPER}\n`)
+        io.stdout.write(`${atLineStart ? '' : '\n'}::error::${LOST_HELPER}\n`)
         return resolve({ code: 1 })
       }
       resolve({ code })

@@ -224,6 +224,21 @@ describe('a step through the helper', () => {
     expect(await result).toEqual({ code: 1 })
     expect(c.out.stdout).toBe(`::error::${LOST_HELPER}\n`)
   })
+
+  test("its error line starts a line of its own after the step's unterminated output", async () => {
+    const s = await serve((_args, ctx) => {
+      ctx.stdout.write('half a line')
+      return new Promise(() => undefined)
+    })
+    const conns: Socket[] = []
+    s.on('connection', (conn: Socket) => conns.push(conn))
+    const c = client()
+    const result = runInHelper(POD, input(), c.io)
+    await until('the step output', () => c.out.stdout === 'half a line')
+    for (const conn of conns) conn.destroy()
+    expect(await result).toEqual({ code: 1 })
+    expect(c.out.stdout).toBe(`half a line\n::error::${LOST_HELPER}\n`)
+  })
 })
 
 describe('finding the helper', () => {

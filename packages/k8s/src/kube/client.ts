@@ -68,6 +68,13 @@ function apiMessage(body: string): string {
   return body.trim().slice(0, 500) || '(no message)'
 }
 
+/**
+ * How long a call (not a stream) may go without a byte before its connection counts as dead: the
+ * API server itself ends a call at its --request-timeout, 60 s by default. Without it, a call on a
+ * black-holed connection would wait for TCP to give up, for many minutes.
+ */
+export const CALL_IDLE_MS = 70_000
+
 /** ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS / _DEADLINE_MS: pings on exec websockets. */
 export interface Heartbeat {
   periodMs: number
@@ -78,11 +85,14 @@ export interface ClientOptions {
   /** Where a missing optional permission is told, once per run. */
   notices?: Notices
   heartbeat?: Heartbeat
+  /** Default CALL_IDLE_MS. */
+  callIdleMs?: number
 }
 
 export class KubeClient {
   readonly notices: Notices
   readonly heartbeat?: Heartbeat
+  readonly callIdleMs: number
 
   constructor(
     readonly conn: Connection,
@@ -91,6 +101,7 @@ export class KubeClient {
   ) {
     this.notices = options.notices ?? new Notices()
     this.heartbeat = options.heartbeat
+    this.callIdleMs = options.callIdleMs ?? CALL_IDLE_MS
   }
 
   /** The same connection and options, in another namespace. */
@@ -121,9 +132,13 @@ export class KubeClient {
     body?: unknown,
     contentType = 'application/json'
   ): Promise<string> {
-    const res = await this.send(method, path, body, undefined, contentType)
+    const res = await this.send(method, path, body, undefined, contentType, this.callIdleMs)
     const chunks: Buffer[] = []
-    for await (const chunk of res) chunks.push(chunk as Buffer)
+    try {
+      for await (const chunk of res) chunks.push(chunk as Buffer)
+    } catch (err) {
+      throw this.unreachable(err as Error)
+    }
     const text = Buffer.concat(chunks).toString()
     this.check(res.statusCode ?? 0, text, access)
     return text
@@ -148,7 +163,8 @@ export class KubeClient {
     path: string,
     body: unknown,
     signal?: AbortSignal,
-    contentType = 'application/json'
+    contentType = 'application/json',
+    idleMs?: number
   ): Promise<IncomingMessage> {
     const url = new URL(`${this.conn.server}/api/v1/namespaces/${this.namespace}/${path}`)
     const payload = body === undefined ? undefined : JSON.stringify(body)
@@ -169,17 +185,20 @@ export class KubeClient {
         resolve
       )
       req.on('error', err =>
-        reject(
-          signal?.aborted
-            ? (signal.reason as Error)
-            : new KubeApiError(
-                `Cannot reach the Kubernetes API at ${this.conn.server}: ${err.message}`,
-                0
-              )
-        )
+        reject(signal?.aborted ? (signal.reason as Error) : this.unreachable(err))
       )
+      if (idleMs !== undefined) {
+        req.setTimeout(idleMs, () => req.destroy(new Error(`no answer for ${idleMs / 1000} s`)))
+      }
       req.end(payload)
     })
+  }
+
+  private unreachable(err: Error): KubeApiError {
+    return new KubeApiError(
+      `Cannot reach the Kubernetes API at ${this.conn.server}: ${err.message}`,
+      0
+    )
   }
 
   private check(status: number, text: string, access: Access): void {

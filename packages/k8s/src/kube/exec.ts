@@ -31,7 +31,7 @@ export interface ExecRequest {
   /** What runs, for messages: "the step". */
   what: string
   pingIntervalMs?: number
-  /** No pong for this long: the connection is dead. */
+  /** No pong (or, before that, no upgrade) for this long: the connection is dead. */
   deadAfterMs?: number
   /** Called once the API server has upgraded the connection: the command runs. */
   onOpen?: () => void
@@ -115,12 +115,24 @@ export function execQuiet(
   })
 }
 
-/** The websocket of one exec; the mask is skipped (zeroMask), compression is not worth it. */
+/** The ping period and the silence after which the connection counts as dead. */
+function heartbeat(client: KubeClient, req: ExecRequest): { pingEvery: number; deadAfter: number } {
+  const pingEvery = req.pingIntervalMs ?? client.heartbeat?.periodMs ?? DEFAULT_PING_MS
+  const deadAfter = req.deadAfterMs ?? client.heartbeat?.deadlineMs ?? 12 * pingEvery + 1000
+  return { pingEvery, deadAfter }
+}
+
+/**
+ * The websocket of one exec; the mask is skipped (zeroMask), compression is not worth it. An
+ * upgrade that never comes (a black-holed connection) fails after the heartbeat's deadline,
+ * as a silence after it does: pings only start once the socket is open.
+ */
 function openExec(client: KubeClient, req: ExecRequest): WebSocket {
   return new WebSocket(execUrl(client, req), ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
     ...client.conn.options,
     perMessageDeflate: false,
-    generateMask: zeroMask
+    generateMask: zeroMask,
+    handshakeTimeout: heartbeat(client, req).deadAfter
   })
 }
 
@@ -157,8 +169,7 @@ function keepAlive(
   req: ExecRequest,
   onDead: (err: Error) => void
 ): () => void {
-  const pingEvery = req.pingIntervalMs ?? client.heartbeat?.periodMs ?? DEFAULT_PING_MS
-  const deadAfter = req.deadAfterMs ?? client.heartbeat?.deadlineMs ?? 12 * pingEvery + 1000
+  const { pingEvery, deadAfter } = heartbeat(client, req)
   let lastPong = Date.now()
   ws.on('pong', () => {
     lastPong = Date.now()

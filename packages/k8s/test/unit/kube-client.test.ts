@@ -1,7 +1,7 @@
 // The API client and exec against REAL local HTTP and WebSocket servers that answer the way the
 // Kubernetes API does (403s, a status-less close, silence), which a live cluster cannot be made to do on cue.
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
 import { PassThrough } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { KubeApiError, KubeClient } from '../../src/kube/client'
@@ -67,6 +67,19 @@ function run(overrides: Partial<Parameters<typeof exec>[1]> = {}) {
   return { result, output: () => out }
 }
 
+/** A server that accepts TCP connections and never answers: a black-holed connection. */
+async function withSilentServer(use: (port: number) => Promise<void>): Promise<void> {
+  const accepted: Socket[] = []
+  const silent = createNetServer(socket => accepted.push(socket.on('error', () => undefined)))
+  await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+  try {
+    await use((silent.address() as AddressInfo).port)
+  } finally {
+    for (const socket of accepted) socket.destroy()
+    await new Promise(resolve => silent.close(resolve))
+  }
+}
+
 describe('KubeClient', () => {
   test('a 403 names the verb and the resource to grant', async () => {
     const call = client.call('POST', 'pods', { verb: 'create', resource: 'pods' }, {})
@@ -81,6 +94,23 @@ describe('KubeClient', () => {
     await expect(call).rejects.toMatchObject({
       status: 404,
       message: expect.stringContaining('pods "x" not found') as string
+    })
+  })
+
+  test('a call on a black-holed connection fails once it has been silent for the bound', async () => {
+    await withSilentServer(async port => {
+      const blackHole = new KubeClient({ server: `http://127.0.0.1:${port}`, options: {} }, 'ns', {
+        callIdleMs: 300
+      })
+      const started = Date.now()
+      // Status 0: a connection failure, which the callers retry within their bounds.
+      const failure = await blackHole
+        .call('GET', 'pods/x', { verb: 'get', resource: 'pods' })
+        .catch((err: unknown) => err)
+      expect(failure).toBeInstanceOf(KubeApiError)
+      expect(failure).toHaveProperty('status', 0)
+      expect(String(failure)).toMatch(/Cannot reach the Kubernetes API at .*: no answer for 0.3 s/)
+      expect(Date.now() - started).toBeLessThan(3_000)
     })
   })
 
@@ -156,6 +186,29 @@ describe('exec', () => {
     const { result } = run({ pingIntervalMs: 100, deadAfterMs: 400 })
     await expect(result).rejects.toThrow(/no answer to pings/)
     expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
+  test('an upgrade that never comes (a black-holed connection) fails after the deadline', async () => {
+    await withSilentServer(async port => {
+      const blackHole = new KubeClient({ server: `http://127.0.0.1:${port}`, options: {} }, 'ns', {
+        heartbeat: { periodMs: 100, deadlineMs: 400 }
+      })
+      const started = Date.now()
+      const result = exec(blackHole, {
+        pod: 'p',
+        container: 'job',
+        command: ['true'],
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        what: 'the step'
+      })
+      // Status 0: a connection failure, which a re-attach retries within its bound.
+      const failure = await result.catch((err: unknown) => err)
+      expect(failure).toBeInstanceOf(KubeApiError)
+      expect(failure).toHaveProperty('status', 0)
+      expect(String(failure)).toMatch(/Cannot exec in pod p: .*handshake has timed out/)
+      expect(Date.now() - started).toBeLessThan(3_000)
+    })
   })
 
   test("the client's heartbeat (ACTIONS_RUNNER_HEARTBEAT_*) bounds every exec", async () => {

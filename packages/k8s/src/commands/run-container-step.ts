@@ -8,7 +8,6 @@
 import type { V1Pod } from '@kubernetes/client-node'
 import {
   CancelledError,
-  ConnectionWatch,
   HookError,
   ReconnectTimeoutError,
   type ContainerStepArgs,
@@ -16,7 +15,7 @@ import {
 } from '@container-hooks/hooklib'
 import { kubeContext, type KubeContext } from '../context'
 import { buildActionImage } from '../image-build/build-action-image'
-import { apiPeer, isApiConnectionError } from '../kube/api-connection'
+import { apiWatch, createAcrossCuts } from '../kube/api-connection'
 import type { KubeClient } from '../kube/client'
 import { createPod, createSecret, deleteObject, getPod } from '../kube/pods'
 import { runnerSetup } from '../kube/runner-setup'
@@ -50,24 +49,22 @@ const DELETE_BOUND_MS = 6000
 
 /** Deletes the step's pod and Secret, retried while the API does not answer; the pod's failure. */
 async function removeStep(client: KubeClient, name: string): Promise<Error | undefined> {
+  // Not bound to ctx.signal: a cancelled step must still be removed. The outage was told
+  // already, if there was one: this only retries.
   const retry = (resource: 'pods' | 'secrets'): Promise<void> =>
-    new ConnectionWatch({
-      boundMs: DELETE_BOUND_MS,
-      peer: apiPeer(client),
-      // Not bound to ctx.signal: a cancelled step must still be removed.
-      signal: new AbortController().signal,
-      // The outage was told already, if there was one; this only retries.
-      log: { info: () => undefined },
-      isConnectionError: isApiConnectionError
-    }).call(() => deleteObject(client, resource, name))
+    apiWatch(client, DELETE_BOUND_MS, new AbortController().signal, { info: () => undefined }).call(
+      () => deleteObject(client, resource, name)
+    )
   const [pod] = await Promise.allSettled([retry('pods'), retry('secrets')])
   return pod.status === 'rejected' ? (pod.reason as Error) : undefined
 }
 
 /** Creates the step's Secret and pod and runs it to its end. */
 async function runCreated(plan: StepPlan, { config, client }: KubeContext, ctx: HookContext) {
-  await createSecret(client, plan.secret)
-  await createPod(client, plan.pod)
+  // A connection lost before the log is followed (an API server restart) is ridden out too.
+  const watch = apiWatch(client, config.reconnectMs, ctx.signal, ctx.log)
+  await createAcrossCuts(watch, () => createSecret(client, plan.secret))
+  await createAcrossCuts(watch, () => createPod(client, plan.pod))
   ctx.log.debug(
     `Step pod ${plan.name} (${plan.copyFrom ? 'copy' : 'volume'} mode) created in namespace ${client.namespace}`
   )
@@ -77,7 +74,8 @@ async function runCreated(plan: StepPlan, { config, client }: KubeContext, ctx: 
       pod: plan.name,
       copyFrom: plan.copyFrom,
       timeoutMs: config.prepareTimeoutMs,
-      reconnectMs: config.reconnectMs
+      reconnectMs: config.reconnectMs,
+      watch
     },
     ctx
   )

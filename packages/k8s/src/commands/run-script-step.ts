@@ -4,7 +4,6 @@
  * process tree in the container; a lost stream is re-attached (kube/reattach.ts).
  */
 import {
-  ConnectionWatch,
   debugEnabled,
   InputError,
   joinRunnerArgs,
@@ -15,7 +14,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import { kubeContext } from '../context'
 import { afterStep } from '../debug/after-step'
-import { apiPeer } from '../kube/api-connection'
+import { apiWatch } from '../kube/api-connection'
 import { KubeApiError, type KubeClient } from '../kube/client'
 import { exec, execQuiet, LostConnectionError } from '../kube/exec'
 import { reattach } from '../kube/reattach'
@@ -67,14 +66,8 @@ function startRetried(
   reconnectMs: number,
   ctx: HookContext
 ): Promise<number> {
-  const watch = new ConnectionWatch({
-    boundMs: reconnectMs,
-    peer: apiPeer(client),
-    signal: ctx.signal,
-    log: ctx.log,
-    isConnectionError: err => err instanceof KubeApiError && err.status === 0
-  })
-  return watch.call(start)
+  const notReached = (err: unknown): boolean => err instanceof KubeApiError && err.status === 0
+  return apiWatch(client, reconnectMs, ctx.signal, ctx.log, notReached).call(start)
 }
 
 /** Runs the step's exec and resolves its exit code; a cut stream is re-attached. */

@@ -3,6 +3,7 @@
  * retrying for the reconnect bound), as opposed to an answer (404, 403, 400) that retrying
  * would not change.
  */
+import { ConnectionWatch, type Logger } from '@container-hooks/hooklib'
 import { KubeApiError, type KubeClient } from './client'
 import { LostConnectionError } from './exec'
 
@@ -33,3 +34,38 @@ export function isApiConnectionError(err: unknown): boolean {
 /** The peer named in the "lost" and "back" lines. */
 export const apiPeer = (client: KubeClient): string =>
   `the Kubernetes API server at ${client.conn.server}`
+
+/**
+ * Retries what fails for want of the API server (`isConnectionError`, by default any such
+ * failure) for `boundMs`, saying once on `log` when the connection is lost and once when back.
+ */
+export function apiWatch(
+  client: KubeClient,
+  boundMs: number,
+  signal: AbortSignal,
+  log: Pick<Logger, 'info'>,
+  isConnectionError: (err: unknown) => boolean = isApiConnectionError
+): ConnectionWatch {
+  return new ConnectionWatch({ boundMs, peer: apiPeer(client), signal, log, isConnectionError })
+}
+
+/**
+ * Creates an object, again after a lost connection. The object's name is new (random) each
+ * time, so a 409 on a later attempt is the earlier create that reached the API server before
+ * its answer was lost.
+ */
+export async function createAcrossCuts(
+  watch: ConnectionWatch,
+  create: () => Promise<unknown>
+): Promise<void> {
+  let attempts = 0
+  await watch.call(async () => {
+    attempts++
+    try {
+      await create()
+    } catch (err) {
+      if (attempts > 1 && err instanceof KubeApiError && err.status === 409) return
+      throw err
+    }
+  })
+}

@@ -6,11 +6,11 @@
  * stopped (LogDecoder), for up to the reconnect bound of no answer from the API.
  */
 import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node'
-import { ConnectionWatch, HookError, type Logger } from '@container-hooks/hooklib'
+import { HookError, type ConnectionWatch, type Logger } from '@container-hooks/hooklib'
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import type { Writable } from 'node:stream'
-import { apiPeer, isApiConnectionError } from './api-connection'
+import { apiWatch, isApiConnectionError } from './api-connection'
 import type { KubeClient } from './client'
 import { LogDecoder } from './log-decoder'
 import { getPod, POLL_MS, sleep } from './pods'
@@ -96,13 +96,7 @@ function ended(pod: V1Pod, f: LogFollow): V1ContainerStateTerminated | undefined
 export async function followLog(f: LogFollow): Promise<V1ContainerStateTerminated> {
   const decoder = new LogDecoder()
   const lines = new LineSafeLog(f.log, decoder)
-  const watch = new ConnectionWatch({
-    boundMs: f.reconnectMs,
-    peer: apiPeer(f.client),
-    signal: f.signal,
-    log: lines,
-    isConnectionError: isApiConnectionError
-  })
+  const watch = apiWatch(f.client, f.reconnectMs, f.signal, lines)
   try {
     for (let first = true; ; first = false) {
       if (!first) decoder.resume()

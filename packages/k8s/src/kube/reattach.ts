@@ -8,7 +8,6 @@
  */
 import {
   CancelledError,
-  ConnectionWatch,
   HookError,
   sleepUnlessAborted,
   type HookContext
@@ -16,7 +15,7 @@ import {
 import { reattachCommand, reattachMode, REATTACH_PREFIX } from '../specs/step-spool'
 import type { JobState } from '../state'
 import { KubeApiError, type KubeClient } from './client'
-import { apiPeer, isApiConnectionError } from './api-connection'
+import { apiWatch, isApiConnectionError } from './api-connection'
 import { exec } from './exec'
 import { getPod } from './pods'
 import { killStep, stepFate } from './script-step'
@@ -98,14 +97,9 @@ function settled(step: AttachedStep, code: number, ctx: HookContext): number {
 
 /** Re-attaches until the step ends; every new cut starts another round of reconnecting. */
 async function follow(step: AttachedStep, lost: Error, ctx: HookContext): Promise<number> {
-  const watch = new ConnectionWatch({
-    boundMs: step.reconnectMs,
-    peer: apiPeer(step.client),
-    signal: ctx.signal,
-    // Said between the step's lines, never inside one.
-    log: { info: msg => step.output.out.atLineStart(() => ctx.log.info(msg)) },
-    isConnectionError: isApiConnectionError
-  })
+  // Said between the step's lines, never inside one.
+  const log = { info: (msg: string) => step.output.out.atLineStart(() => ctx.log.info(msg)) }
+  const watch = apiWatch(step.client, step.reconnectMs, ctx.signal, log)
   watch.lost(lost)
   for (;;) {
     const { done } = await watch.call(() => openReader(step, ctx.signal))

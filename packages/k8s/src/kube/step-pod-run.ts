@@ -4,7 +4,7 @@
  * resolves how the step container terminated.
  */
 import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node'
-import { HookError, type HookContext } from '@container-hooks/hooklib'
+import { HookError, type ConnectionWatch, type HookContext } from '@container-hooks/hooklib'
 import type { KubeClient } from './client'
 import { execQuiet } from './exec'
 import { followLog } from './logs'
@@ -26,6 +26,8 @@ export interface StepPodRun {
   timeoutMs: number
   /** How long the log stream may go without an answer from the API (config.reconnectMs). */
   reconnectMs: number
+  /** Rides out a lost connection while the pod starts. */
+  watch: ConnectionWatch
 }
 
 function started(pod: V1Pod): boolean {
@@ -98,7 +100,7 @@ export async function runStepPod(
     if ((await syncExec(sync, ['touch', SYNC_READY], 'releasing the step')) !== 0)
       throw new HookError(`Could not release the step in pod ${pod}: touch ${SYNC_READY} failed`)
   }
-  await waitPod(client, pod, 'Step pod', started, run.timeoutMs, ctx.signal)
+  await run.watch.call(() => waitPod(client, pod, 'Step pod', started, run.timeoutMs, ctx.signal))
   const end = await followLog({
     client,
     pod,

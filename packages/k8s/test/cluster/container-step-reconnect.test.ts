@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startApiProxy, type ApiProxy } from '../helpers/api-proxy'
-import { containerStep, expectNoStepLeft } from '../helpers/container-step'
+import { containerStep, expectNoStepLeft, stepObjects } from '../helpers/container-step'
 import { startHook, type HookRun } from '../helpers/hook'
 import { useClusterJob } from '../helpers/pods'
 import { waitFor } from '../support/cluster'
@@ -126,7 +126,10 @@ test('cut several times mid-output, 25 runs in batches of 5: exact output and ex
       )
       if (out !== want) {
         const at = [...out].findIndex((ch, i) => ch !== want[i])
-        console.log(`first difference at ${at}: ${JSON.stringify(out.slice(at - 40, at + 40))}`)
+        const errors = run.stdout.match(/::error::.*/g) ?? []
+        console.log(
+          `first difference at ${at}: ${JSON.stringify(out.slice(Math.max(0, at - 40), at + 40))}; the hook's errors: ${errors.join(' | ')}`
+        )
       }
       expect(run.stdout).not.toContain('::warning::')
       expect(run.stdout.match(BACK)?.length ?? 0).toBe(lost)
@@ -135,6 +138,26 @@ test('cut several times mid-output, 25 runs in batches of 5: exact output and ex
   console.log(results.join('\n'))
   expect(results.filter(r => r.startsWith('exit 7, exact'))).toHaveLength(25)
   expect(results.filter(r => !r.endsWith(' 0 before the end of the output'))).toHaveLength(25)
+  await expectNoStepLeft(job.c)
+})
+
+test('cut while the step pod starts: the hook waits for it again, exact output and exit 7', async () => {
+  const step = startStep(SCRIPT)
+  await waitFor('the step pod', 60_000, async () =>
+    (await stepObjects(job.c)).pods.length > 0 ? true : undefined
+  )
+  // Every 150 ms from the pod's creation to the step's first output: the pod's status polls
+  // and the first log requests are cut.
+  let cuts = 0
+  for (; step.printed() === 0 && cuts < 200; cuts++) {
+    api.proxy.cut()
+    await new Promise(resolve => setTimeout(resolve, 150))
+  }
+  const run = await step.done
+  expect(cuts).toBeGreaterThan(1)
+  expect(run.stdout.match(/::error::.*/g)).toEqual([FAILED.trim()])
+  expect(run.code).toBe(7)
+  expect(stepOutput(run) === expected()).toBe(true)
   await expectNoStepLeft(job.c)
 })
 

@@ -51,10 +51,11 @@ function expected(): string {
 }
 
 // The hook's own lines: one when the connection is lost, one when it is back, and the failure.
-// They wait for the end of a step's line, but follow its last one, which has no newline.
+// They wait for the end of a step's line; the failure follows the step's last line, which has no
+// newline, on a line of its own (the newline before it is the hook's).
 const LOST = /(?<!::error::)Lost the connection to the Kubernetes API server at [^\n]*\n/g
 const BACK = /Reconnected to the Kubernetes API server at [^\n]*\n/g
-const FAILED = '::error::The container step failed with exit code 7\n'
+const FAILED = '\n::error::The container step failed with exit code 7\n'
 
 interface Started {
   child: ChildProcess

@@ -67,6 +67,17 @@ function run(overrides: Partial<Parameters<typeof exec>[1]> = {}) {
   return { result, output: () => out }
 }
 
+/** `true` in pod p through `through`: how it ends is what counts. */
+const execTrue = (through: KubeClient): Promise<number> =>
+  exec(through, {
+    pod: 'p',
+    container: 'job',
+    command: ['true'],
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    what: 'the step'
+  })
+
 /** A server that accepts TCP connections and never answers: a black-holed connection. */
 async function withSilentServer(use: (port: number) => Promise<void>): Promise<void> {
   const accepted: Socket[] = []
@@ -194,14 +205,7 @@ describe('exec', () => {
         heartbeat: { periodMs: 100, deadlineMs: 400 }
       })
       const started = Date.now()
-      const result = exec(blackHole, {
-        pod: 'p',
-        container: 'job',
-        command: ['true'],
-        stdout: new PassThrough(),
-        stderr: new PassThrough(),
-        what: 'the step'
-      })
+      const result = execTrue(blackHole)
       // Status 0: a connection failure, which a re-attach retries within its bound.
       const failure = await result.catch((err: unknown) => err)
       expect(failure).toBeInstanceOf(KubeApiError)
@@ -217,14 +221,7 @@ describe('exec', () => {
       heartbeat: { periodMs: 100, deadlineMs: 300 }
     })
     const started = Date.now()
-    const result = exec(beating, {
-      pod: 'p',
-      container: 'job',
-      command: ['true'],
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      what: 'the step'
-    })
+    const result = execTrue(beating)
     await expect(result).rejects.toThrow(/no answer to pings/)
     expect(Date.now() - started).toBeLessThan(3_000)
   })

@@ -7,6 +7,7 @@ import type {
   CoreV1Event,
   CoreV1EventList,
   V1ContainerStateTerminated,
+  V1ContainerStateWaiting,
   V1ContainerStatus,
   V1Pod,
   V1PodList,
@@ -36,6 +37,20 @@ export const FATAL_WAITING = new Set([
   'CrashLoopBackOff',
   'RunContainerError'
 ])
+
+/**
+ * The kubelet's own waits, which it retries at its next sync: its watch of a new Secret or
+ * ConfigMap had not caught up yet (seen under load right after the step's Secret was created).
+ */
+const TRANSIENT_WAITING = /failed to sync (secret|configmap) cache/
+
+/** A waiting reason that the pod will not get past (a missing image, a missing Secret key…). */
+function fatalWaiting(
+  waiting: V1ContainerStateWaiting | undefined
+): waiting is V1ContainerStateWaiting & { reason: string } {
+  if (!waiting?.reason || !FATAL_WAITING.has(waiting.reason)) return false
+  return !TRANSIENT_WAITING.test(waiting.message ?? '')
+}
 
 export const getPod = (client: KubeClient, name: string): Promise<V1Pod> =>
   client.call<V1Pod>('GET', `pods/${name}`, { verb: 'get', resource: 'pods' })
@@ -132,7 +147,7 @@ const failedWith = (done: V1ContainerStateTerminated): string =>
 
 function describeStatus(s: V1ContainerStatus): string | undefined {
   const waiting = s.state?.waiting
-  if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
+  if (fatalWaiting(waiting)) {
     return `container ${s.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`
   }
   const done = s.state?.terminated
@@ -160,7 +175,7 @@ export function startFailure(pod: V1Pod): string | undefined {
     const done = s.state?.terminated
     if (done && done.exitCode !== 0) return `init container ${s.name} ${failedWith(done)}`
     const waiting = s.state?.waiting
-    if (waiting?.reason && FATAL_WAITING.has(waiting.reason))
+    if (fatalWaiting(waiting))
       return `init container ${s.name}: ${waiting.reason}: ${waiting.message ?? ''}`
   }
   for (const s of status?.containerStatuses ?? []) {

@@ -25,6 +25,22 @@ describe('job pod start', () => {
     expect(failure).toBe('container job: ErrImagePull: pull access denied')
   })
 
+  test("waits through the kubelet's own retried waits: a Secret its cache had not caught up on", () => {
+    const waiting = {
+      reason: 'CreateContainerConfigError',
+      message: 'failed to sync secret cache: timed out waiting for the condition'
+    }
+    expect(
+      startFailure(pod({ phase: 'Pending', containerStatuses: [container('step', { waiting })] }))
+    ).toBeUndefined()
+    const missing = { reason: 'CreateContainerConfigError', message: 'secret "nope" not found' }
+    expect(
+      startFailure(
+        pod({ phase: 'Pending', containerStatuses: [container('step', { waiting: missing })] })
+      )
+    ).toBe('container step: CreateContainerConfigError: secret "nope" not found')
+  })
+
   test('fails fast when unschedulable or when a container exits while starting', () => {
     const unschedulable = pod({
       phase: 'Pending',

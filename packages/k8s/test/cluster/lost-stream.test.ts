@@ -54,6 +54,8 @@ test("an API server restart mid-step: the step's own exit code and its whole out
   const up = spawnSync(join(REPO, 'scripts/k8s/up'), { stdio: 'inherit', timeout: 280_000 })
   expect(up.status).toBe(0)
   const run = await done
+  // With its output, so that a failure says what the hook printed.
+  expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 7, stdout: run.stdout })
   expect(run.code).toBe(7)
   expect(run.stdout).toMatch(/^started\n/)
   expect(run.stdout).toContain('\nfinished\n')

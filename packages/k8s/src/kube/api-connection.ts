@@ -36,6 +36,14 @@ export const apiPeer = (client: KubeClient): string =>
   `the Kubernetes API server at ${client.conn.server}`
 
 /**
+ * A 401 or 403 while the connection is being won back: an API server that has just restarted
+ * can answer before its authenticators and RBAC caches have synced, refusing the identity that
+ * it let in a moment before. A refusal that stays is reported when the bound has passed.
+ */
+const refusedWhileRestarting = (err: unknown): boolean =>
+  err instanceof KubeApiError && (err.status === 401 || err.status === 403)
+
+/**
  * Retries what fails for want of the API server (`isConnectionError`, by default any such
  * failure) for `boundMs`, saying once on `log` when the connection is lost and once when back.
  */
@@ -46,7 +54,15 @@ export function apiWatch(
   log: Pick<Logger, 'info'>,
   isConnectionError: (err: unknown) => boolean = isApiConnectionError
 ): ConnectionWatch {
-  return new ConnectionWatch({ boundMs, peer: apiPeer(client), signal, log, isConnectionError })
+  const watch: ConnectionWatch = new ConnectionWatch({
+    boundMs,
+    peer: apiPeer(client),
+    signal,
+    log,
+    isConnectionError: err =>
+      isConnectionError(err) || (watch.disconnected && refusedWhileRestarting(err))
+  })
+  return watch
 }
 
 /**

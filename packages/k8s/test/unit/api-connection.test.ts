@@ -51,3 +51,23 @@ describe('createAcrossCuts', () => {
     expect(calls.n).toBe(1)
   })
 })
+
+describe('apiWatch', () => {
+  it('retries a 401 or 403 once the connection was lost: an API server just restarted', async () => {
+    const lines: string[] = []
+    const { calls, create } = creates(
+      new KubeApiError('socket hang up', 0),
+      new KubeApiError('Unauthorized', 401),
+      new KubeApiError('pods "x" is forbidden', 403)
+    )
+    await watch(lines).call(create)
+    expect(calls.n).toBe(4)
+    expect(lines).toHaveLength(2)
+  })
+
+  it('does not retry a 403 while the connection is up: the permission is missing', async () => {
+    const { calls, create } = creates(new KubeApiError('pods "x" is forbidden', 403))
+    await expect(watch([]).call(create)).rejects.toThrow(/forbidden/)
+    expect(calls.n).toBe(1)
+  })
+})

@@ -27,7 +27,7 @@ export interface ScriptExec {
   output: StepOutput
 }
 
-export type StepOutput = Pick<HookContext, 'stdout' | 'stderr'>
+type StepOutput = Pick<HookContext, 'stdout' | 'stderr'>
 
 export interface ExecState {
   Running: boolean

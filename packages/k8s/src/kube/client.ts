@@ -73,7 +73,7 @@ function apiMessage(body: string): string {
  * API server itself ends a call at its --request-timeout, 60 s by default. Without it, a call on a
  * black-holed connection would wait for TCP to give up, for many minutes.
  */
-export const CALL_IDLE_MS = 70_000
+const CALL_IDLE_MS = 70_000
 
 /** ACTIONS_RUNNER_HEARTBEAT_PERIOD_MS / _DEADLINE_MS: pings on exec websockets. */
 export interface Heartbeat {
